@@ -1,0 +1,92 @@
+"""The few dataclasses every stage passes along: Document → Mention → Record."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, asdict
+from typing import Any
+
+
+@dataclass
+class Document:
+    """One input article as it moves through the pipeline.
+
+    ``raw`` is the decoded input text (HTML included); ``body`` is the
+    normalized text every offset in the output tables refers to.
+    """
+
+    doc_id: str
+    source: str
+    raw: str = ""
+    is_html: bool = False
+    body: str = ""
+    title: str = ""
+    published: str = ""
+    script: str = ""
+    status: str = "ok"
+    error: str = ""
+    # Metadata given by the input (JSONL/CSV) wins over what is found in the text.
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def fail(self, reason: str) -> "Document":
+        """Mark the document as an error with a one-line reason."""
+        self.status = "error"
+        self.error = " ".join(str(reason).split())[:300] or "error"
+        return self
+
+
+@dataclass
+class Mention:
+    """An extracted value with its span in ``Document.body``."""
+
+    field: str
+    text: str
+    value: str
+    start: int
+    end: int
+    measure: str = ""
+    qualifier: str = ""
+    role: str = ""
+    sentence: int = -1
+    source: str = "rule"
+    confidence: float = 1.0
+
+    def row(self, doc_id: str) -> dict[str, Any]:
+        d = asdict(self)
+        d["doc_id"] = doc_id
+        return d
+
+
+@dataclass
+class Record:
+    """One activity mention with the arguments linked to it."""
+
+    activity_type: str
+    trigger: str
+    sentence: str
+    start: int
+    end: int
+    trigger_start: int = -1
+    date: str = ""
+    unit: str = ""
+    community: str = ""
+    headcount: str = ""
+    quantity: str = ""
+    measure: str = ""
+    source: str = "rule"
+    confidence: float = 1.0
+    record_id: int = 0
+
+    def row(self, doc_id: str) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("trigger_start")
+        d["doc_id"] = doc_id
+        return d
+
+
+@dataclass
+class Context:
+    """What an extractor may know beyond the text: one settings object that
+    carries the reference date (as dateparser does), so nothing reads a clock."""
+
+    published: str = ""  # ISO date of publication, or "" when unknown
+    doc_id: str = ""
+    title: str = ""

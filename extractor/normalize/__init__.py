@@ -1,0 +1,79 @@
+"""Normalization: raw decoded text → the body every offset refers to.
+
+Steps, in order: HTML to text; script detection (before conversion);
+width folding (NFKC) and control-character clean-up; traditional →
+simplified; Markdown markup; boilerplate lines; publication date line;
+title. Each step lives in its own module; this one only sequences them.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..document import Document
+from ..ruleset import Rules
+from .boilerplate import Boilerplate
+from .convert import to_simplified
+from .html import html_to_text, looks_like_html
+from .metadata import Metadata, iso_date
+from .script import detect_script
+
+# C0/C1 controls (but tab and newline), zero-width marks, lone surrogates:
+# never text, and a lone surrogate cannot even be written as UTF-8.
+_JUNK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff\ud800-\udfff]")
+_TRAILING_WS = re.compile(r"[ \t]+\n")
+_MANY_BLANKS = re.compile(r"\n{3,}")
+
+
+def fold_width(text: str) -> str:
+    """NFKC (full-width digits, letters and punctuation to half-width) plus
+    line-ending and control-character clean-up."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _JUNK.sub("", text)
+    return unicodedata.normalize("NFKC", text)
+
+
+def simplify(text: str) -> str:
+    """Width folding then traditional → simplified: what titles and any
+    short text go through to be comparable with the body."""
+    return to_simplified(fold_width(text))
+
+
+class Normalizer:
+    """Built once from the rules; called once per document."""
+
+    def __init__(self, rules: Rules):
+        self.boilerplate = Boilerplate(rules)
+        self.metadata = Metadata(rules)
+
+    def __call__(self, doc: Document) -> Document:
+        text = doc.raw
+        html_titles: dict[str, str] = {}
+        if doc.is_html or looks_like_html(text):
+            text, html_titles = html_to_text(text)
+        doc.script = detect_script(text)
+        text = fold_width(text)
+        if doc.script != "simplified":
+            text = to_simplified(text)
+        text = self.boilerplate.strip_markdown(text)
+        text = self.boilerplate.clean(text)
+        found_published, text = self.metadata.find_published(text)
+        doc.published = iso_date(doc.meta.get("published")) or found_published
+        text = _MANY_BLANKS.sub("\n\n", _TRAILING_WS.sub("\n", text)).strip()
+        doc.body = text
+        doc.title = self._title(doc, text, html_titles)
+        return doc
+
+    def _title(self, doc: Document, body: str, html_titles: dict[str, str]) -> str:
+        given = str(doc.meta.get("title") or "").strip()
+        if given:
+            return " ".join(simplify(given).split())
+        if "h1" in html_titles:
+            return simplify(html_titles["h1"])
+        found = self.metadata.find_title(body)
+        if found:
+            return found
+        for key in ("og", "title"):
+            if key in html_titles:
+                return simplify(html_titles[key])
+        return ""

@@ -1,0 +1,103 @@
+"""HTML → text with paragraph breaks, using lxml (a real parser)."""
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+from lxml import etree, html as lxml_html
+
+# Elements whose content is never article text.
+DROP = {"script", "style", "noscript", "nav", "footer", "form", "iframe", "select",
+        "button", "template", "svg", "head", "textarea", "object", "embed", "aside"}
+# Elements that end a paragraph (a line break before and after).
+BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
+         "table", "section", "article", "figure", "figcaption", "blockquote", "pre",
+         "dd", "dt", "dl", "header", "main", "hr", "center", "title"}
+_LOOKS_HTML = re.compile(r"<(html|body|p|div|br|figure|figcaption|span|table|article|a|img)\b[^>]*>",
+                         re.I)
+_FULL_PAGE = re.compile(r"<(html|body|head)\b|<!doctype", re.I)
+_WS = re.compile(r"[ \t\r\f\v]+")
+_BLANKS = re.compile(r"\n[ \t]*(\n[ \t]*)+")
+
+
+def looks_like_html(text: str) -> bool:
+    """True when ``text`` carries HTML markup (a page or inline blocks)."""
+    return bool(_LOOKS_HTML.search(text[:200_000]))
+
+
+def html_to_text(markup: str) -> tuple[str, dict[str, str]]:
+    """Text of an HTML page or fragment, one paragraph per line, and the
+    title candidates found in its markup (``h1``, ``og:title``, ``title``).
+
+    In a full page, white space inside text nodes is layout and is folded;
+    in a fragment embedded in plain or Markdown text (as in news archives),
+    line breaks in the text are paragraph breaks and are kept.
+    """
+    full_page = bool(_FULL_PAGE.search(markup[:5000]))
+    try:
+        root = lxml_html.document_fromstring(markup) if full_page else lxml_html.fragment_fromstring(
+            markup, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return markup, {}
+    titles = _titles(root)
+    parts: list[str] = []
+    skip_depth = 0
+    # iterwalk is iterative: deeply nested pages cannot exhaust the stack.
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if event == "start":
+            if skip_depth or tag in DROP or not isinstance(el.tag, str):
+                skip_depth += 1
+                continue
+            if tag in BLOCK:
+                parts.append("\n")
+            if el.text:
+                parts.append(_fold(el.text, full_page))
+        else:
+            if skip_depth:
+                skip_depth -= 1
+                if skip_depth == 0 and el.tail:
+                    parts.append(_fold(el.tail, full_page))
+                continue
+            if tag in BLOCK:
+                parts.append("\n")
+            if el.tail:
+                parts.append(_fold(el.tail, full_page))
+    text = _BLANKS.sub("\n\n", "".join(parts)).strip("\n")
+    # libxml2 caps nesting depth and silently drops what lies deeper; when
+    # the tree lost most of the text, strip tags with a regex instead.
+    rough = _strip_tags(markup)
+    if len(text) < 0.5 * len(rough):
+        return rough, titles
+    return text, titles
+
+
+_TAG = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<[^>]*>", re.I | re.S)
+
+
+def _strip_tags(markup: str) -> str:
+    """Text of markup by deleting tags (a fallback for trees libxml2 truncates)."""
+    text = _TAG.sub("\n", markup)
+    text = html_lib.unescape(text)
+    return _BLANKS.sub("\n\n", re.sub(r"[ \t]*\n[ \t]*", "\n", text)).strip()
+
+
+
+def _fold(s: str, full_page: bool) -> str:
+    return _WS.sub(" ", s.replace("\n", " ")) if full_page else s
+
+
+def _titles(root: etree._Element) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, path in (("h1", "//h1"), ("og", "//meta[@property='og:title']/@content"),
+                      ("title", "//title")):
+        try:
+            found = root.xpath(path)
+        except etree.XPathError:
+            continue
+        if found:
+            v = found[0] if isinstance(found[0], str) else found[0].text_content()
+            v = " ".join(str(v).split())
+            if v:
+                out[key] = v
+    return out

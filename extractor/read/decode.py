@@ -1,0 +1,83 @@
+"""Bytes → text. Encoding detection lives here and nowhere else.
+
+UTF-8 (with or without BOM) and UTF-16 with a BOM are decided by their
+marks; anything else goes to charset-normalizer, restricted to the encodings
+Chinese web archives use, so that GBK and Big5 are not mistaken for
+Latin-1 or a Cyrillic code page.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+
+CANDIDATES = ["gb18030", "big5", "utf_16_le", "utf_16_be", "big5hkscs", "utf_8"]
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
+_SIGNATURES = {
+    b"\x89PNG\r\n\x1a\n": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"%PDF": "a PDF file",
+    b"PK\x03\x04": "a ZIP archive (or an Office file)",
+    b"\x1f\x8b": "a gzip archive",
+}
+
+
+class DecodeError(ValueError):
+    """Bytes that are not text in any known encoding (message is the reason)."""
+
+
+def decode(data: bytes, html: bool = False) -> tuple[str, str]:
+    """(text, encoding name) for the bytes of one document."""
+    if not data:
+        raise DecodeError("empty")
+    for sig, what in _SIGNATURES.items():
+        if data.startswith(sig):
+            raise DecodeError(f"not text: {what}")
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict(data[3:], "utf-8"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(data, "utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return _strict(data, utf16), utf16
+    if html:
+        m = _META_CHARSET.search(data[:4096])
+        if m:
+            try:
+                return data.decode(m.group(1).decode("ascii")), m.group(1).decode("ascii").lower()
+            except (LookupError, UnicodeDecodeError):
+                pass
+    best = from_bytes(data, cp_isolation=CANDIDATES).best()
+    if best is None:
+        raise DecodeError("not valid text in any known encoding")
+    return str(best), best.encoding
+
+
+def _strict(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as e:
+        raise DecodeError(f"invalid {encoding} byte sequence at byte {e.start}") from None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text with no BOM shows NULs at one parity (ASCII, newlines)
+    or a CJK-heavy pattern that decodes cleanly; otherwise None."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    n = len(sample) // 2
+    # GBK, Big5 and UTF-8 text never holds NUL bytes, so NULs at one parity
+    # only (newlines, digits, ASCII punctuation) are a strong UTF-16 sign.
+    if odd > n * 0.01 and even == 0:
+        return "utf-16-le"
+    if even > n * 0.01 and odd == 0:
+        return "utf-16-be"
+    return None

@@ -1,0 +1,1 @@
+"""Text utilities shared by every extractor: sentences and numerals."""

@@ -1,0 +1,59 @@
+"""Sentence and clause segmentation with offsets into the body."""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+# A sentence ends at 。！？!? or ；; (clauses this genre strings into lists),
+# or at a line break; closing quotes and brackets stay with their sentence.
+_SENT_END = re.compile(r"[。！？!?；;]+[”’」』)）]*|\n+")
+# Clauses: commas and colons within a sentence.
+_CLAUSE_END = re.compile(r"[,，:：]")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+def sentences(body: str) -> list[Span]:
+    """Non-empty sentences of ``body`` (whitespace-trimmed spans)."""
+    return _split(body, _SENT_END, 0, len(body))
+
+
+def clauses(body: str, sent: Span) -> list[Span]:
+    """Comma/colon clauses of one sentence."""
+    return _split(body, _CLAUSE_END, sent.start, sent.end)
+
+
+def _split(body: str, pattern: re.Pattern[str], start: int, end: int) -> list[Span]:
+    out: list[Span] = []
+    pos = start
+    for m in pattern.finditer(body, start, end):
+        _append(out, body, pos, m.end() if m.group().strip() else m.start())
+        pos = m.end()
+    _append(out, body, pos, end)
+    return out
+
+
+def _append(out: list[Span], body: str, s: int, e: int) -> None:
+    while s < e and body[s].isspace():
+        s += 1
+    while e > s and body[e - 1].isspace():
+        e -= 1
+    if e > s:
+        out.append(Span(s, e))
+
+
+class SentenceIndex:
+    """Which sentence an offset falls in (binary search over starts)."""
+
+    def __init__(self, spans: list[Span]):
+        self.spans = spans
+        self._starts = [s.start for s in spans]
+
+    def index(self, offset: int) -> int:
+        i = bisect.bisect_right(self._starts, offset) - 1
+        return max(i, 0) if self.spans else -1

@@ -1,0 +1,6 @@
+"""Writers of the three tables (CSV with the formula guard, Parquet, JSONL)
+and the reader of the project's own tables. Kept apart from extraction."""
+from .guard import guard, unguard
+from .tables import FORMATS, TableWriter, read_tables
+
+__all__ = ["guard", "unguard", "FORMATS", "TableWriter", "read_tables"]

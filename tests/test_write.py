@@ -1,0 +1,56 @@
+"""Writers and the project's reader: the formula guard round trip, formats."""
+from __future__ import annotations
+
+import csv
+
+import pytest
+import yaml
+
+from conftest import REPO
+from extractor.write import TableWriter, guard, read_tables, unguard
+
+HOSTILE = yaml.safe_load((REPO / "tests" / "cases" / "guard.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("cell", HOSTILE)
+def test_guard_round_trip(cell):
+    assert unguard(guard(cell)) == cell
+    if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        assert guard(cell).startswith("'")
+
+
+def _doc(doc_id, title):
+    return {"doc_id": doc_id, "source": "s", "title": title, "published": "", "script": "simplified",
+            "n_chars": 3, "n_mentions": 1, "n_records": 0, "status": "ok", "error": ""}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_tables_round_trip(tmp_path, fmt):
+    docs = [_doc(f"d{i}", cell) for i, cell in enumerate(HOSTILE)]
+    mention = {"doc_id": "d0", "field": "quantity", "text": "=2+3名", "value": "5", "measure": "名",
+               "qualifier": "exact", "role": "", "start": 0, "end": 4, "sentence": 0, "source": "rule",
+               "confidence": 0.5}
+    with TableWriter(tmp_path, fmt) as w:
+        w.write(docs, [mention], [])
+    t = read_tables(tmp_path)
+    assert t["documents"]["title"].tolist() == HOSTILE
+    assert t["mentions"].loc[0, "text"] == "=2+3名"
+    assert int(t["mentions"].loc[0, "end"]) == 4
+    assert float(t["mentions"].loc[0, "confidence"]) == 0.5
+    assert len(t["records"]) == 0
+
+
+def test_csv_cells_are_guarded_on_disk(tmp_path):
+    with TableWriter(tmp_path, "csv") as w:
+        w.write([_doc("d", "=cmd|' /C calc'!A0")], [], [])
+    with open(tmp_path / "documents.csv", encoding="utf-8", newline="") as f:
+        row = next(csv.DictReader(f))
+    assert row["title"] == "'=cmd|' /C calc'!A0"
+
+
+def test_interrupted_write_leaves_no_table(tmp_path):
+    with pytest.raises(RuntimeError):
+        with TableWriter(tmp_path, "csv") as w:
+            w.write([_doc("d", "x")], [], [])
+            raise RuntimeError("killed")
+    assert list(tmp_path.iterdir()) == []
