@@ -19,28 +19,6 @@ CN_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(BIG_UNITS)
 # A numeral as it stands in text: Arabic (with decimals, thousands commas or
 # spaces between digits) and/or Chinese numerals, optionally followed by 万/亿.
 NUMERAL = rf"(?:\d+(?:[.,]\d+)*(?:\s?[{''.join(BIG_UNITS)}])*|[{CN_CHARS}]+)"
-_ARABIC = re.compile(r"^(\d+(?:[.,]\d+)*)\s*([万萬亿億]*)$")
-
-
-def _cn_section(s: str) -> int:
-    """Value of a numeral below 万 (``三千零五`` → 3005, ``十五`` → 15)."""
-    total, digit = 0, None
-    for ch in s:
-        if ch in DIGITS:
-            digit = DIGITS[ch]
-        elif ch in SMALL_UNITS:
-            total += (1 if digit is None else digit) * SMALL_UNITS[ch]
-            digit = None
-        else:
-            raise ValueError(f"not a numeral character: {ch!r}")
-    if digit is not None:
-        total += digit
-    return total
-
-
-def _is_digit_string(s: str) -> bool:
-    """``二〇二〇``: digits read one by one, as in years."""
-    return len(s) > 1 and all(c in DIGITS for c in s)
 
 
 def parse_numeral(text: str) -> float:
