@@ -1,4 +1,4 @@
-"""Field extractors: one module per field, each split into finding spans and
+"""Field extractors (one module per field): one module per field, each split into finding spans and
 resolving values, each reading its lexicons and patterns from ``rules/``.
 
 Every extractor is a class built once from a :class:`~extractor.ruleset.Rules`
