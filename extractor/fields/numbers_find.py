@@ -1,0 +1,97 @@
+"""Finding number spans: one pass of the combined finder pattern, then the
+checks that throw out what only looks like a count (ordinals, negated counts,
+idioms, durations written with a count measure, Chinese numerals before
+measures that are mostly words).
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Iterator
+
+from extractor.fields.numbers_resolve import Amount, resolve
+from extractor.fields.numbers_rules import NumberRules
+
+_ASCII_DIGIT = re.compile(r"[0-9]")
+# How far back the ordinal / negation words are looked for.
+_LOOKBACK = 12
+
+
+class _Spans:
+    """Sorted, disjoint spans (idioms, URLs, tags) with an overlap query."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.starts = [s for s, _ in spans]
+        self.ends = [e for _, e in spans]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.ends, start + 1)
+        return i < len(self.starts) and self.starts[i] < end
+
+
+def _head(m: re.Match[str]) -> int:
+    """Where the matched words start (the pattern may begin with a space)."""
+    return min(m.start(g) for g in ("pre", "cur", "pct", "num") if m.group(g) is not None)
+
+
+def _ends_with_any(text: str, words: list[str]) -> str:
+    for w in words:
+        if text.endswith(w):
+            return w
+    return ""
+
+
+def _is_ordinal(before: str, nr: NumberRules) -> bool:
+    """``第3轮``, ``前三名`` (but not ``目前5名``)."""
+    if _ends_with_any(before, nr.ordinal_before) and not _ends_with_any(before, nr.ordinal_except):
+        return True
+    return any(p.search(before) for p in nr.ordinal_patterns)
+
+
+def _skip_spans(body: str, nr: NumberRules) -> _Spans:
+    """Idioms, URLs, tags: merged into one sorted list of disjoint spans."""
+    spans = [mm.span() for mm in nr.idioms.finditer(body)] if nr.idioms else []
+    for p in nr.skip:
+        spans += [mm.span() for mm in p.finditer(body)]
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return _Spans(merged)
+
+
+def _blocked(m: re.Match[str], body: str, nr: NumberRules, skip: _Spans) -> bool:
+    """True when the match is not a count whatever its value."""
+    word = m.group("measure")
+    head = _head(m)
+    if skip.overlaps(head, m.end()):
+        return True
+    before = body[max(0, head - _LOOKBACK):head].rstrip(" ")
+    if _is_ordinal(before, nr) or _ends_with_any(before, nr.negations):
+        return True
+    if not word:
+        return False
+    if word in nr.arabic_only and not _ASCII_DIGIT.search(m.group("num")):
+        return True
+    if _ends_with_any(before, nr.not_preceded.get(word, [])):
+        return True
+    follow = nr.not_followed.get(word)
+    return bool(follow and follow.match(body, m.end("measure")))
+
+
+def _counts_something(m: re.Match[str]) -> bool:
+    return any(m.group(g) for g in ("measure", "money", "sign", "cur", "pct"))
+
+
+def find_amounts(body: str, nr: NumberRules) -> Iterator[Amount]:
+    """Every counted amount in ``body``, in text order."""
+    skip = _skip_spans(body, nr)
+    for m in nr.finder.finditer(body):
+        if not _counts_something(m) or _blocked(m, body, nr, skip):
+            continue
+        amount = resolve(m, body, nr)
+        if amount is not None:
+            yield amount
