@@ -1,0 +1,267 @@
+"""Communities: named residential communities and compounds (社区, 小区, 村,
+住宅楼, Hong Kong 邨/苑/花园 …).
+
+Finder: a suffix of rules/communities.yaml ending a jieba token is a head; the
+name grows left over tokens until a boundary (names.LeftBoundary, shared with
+units), then loses everything up to the last administrative word, so
+``包保社区咸安区南昌路社区`` gives ``南昌路社区`` and ``武汉芳草社区汉荣苑小区``
+gives ``芳草社区`` and ``汉荣苑小区``.  The items of an enumeration closed by
+``等…小区`` (or whose last item is a community) are communities too.
+
+Resolver: generic names (老旧小区, 该社区, 80个社区) are dropped; forms are
+grouped per document (金域华府 = 金域华府小区) by names.cluster.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from extractor.document import Context, Mention
+from . import names
+from extractor.fields.names import SEGMENTER, ClusterRules, Form, LeftBoundary, Token
+from extractor.ruleset import Rules
+
+RULES = "communities.yaml"
+UNIT_RULES = "units.yaml"
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+
+
+@dataclass
+class Found:
+    start: int
+    end: int
+    head: str  # "" for an enumeration item without a community suffix
+    generic: bool = False
+    counted: bool = False
+
+
+class CommunityExtractor:
+    """Community mentions of one document, value = canonical community name."""
+
+    field = "community"
+
+    def __init__(self, rules: Rules):
+        w = lambda key: names.load_words(rules, RULES, key)
+        self.boundary = LeftBoundary.load(rules, UNIT_RULES).extended(rules, RULES, "left_boundary_extra")
+        self.suffixes = w("suffixes")
+        self.suffix_re = re.compile(names.words_pattern(self.suffixes))
+        self.min_stem = rules.section(RULES, "min_stem", int)
+        self.not_words = re.compile(f"(?:{names.words_pattern(w('not_community_words'))})$")
+        self.admin = w("admin_suffixes")
+        self.admin_end = re.compile(f"(?:{names.words_pattern(self.admin)})$")
+        self.generic_mods = w("generic_modifiers")
+        self.place_endings = tuple(rules.words(RULES, "place_test_suffixes"))
+        self.right_stop = re.compile(names.words_pattern(w("right_stop")))
+        self.short_min = rules.section(RULES, "short_form_min", int)
+        self.adverb_tags = names.load_words(rules, UNIT_RULES, "adverb_tags")
+        self.place_prefix = re.compile(names.words_pattern(w("place_prefixes")))
+        unit_suffixes = names.load_words(rules, UNIT_RULES, "suffixes") | names.load_words(
+            rules, UNIT_RULES, "single_suffixes")
+        self.unit_end = re.compile(f"(?:{names.words_pattern(unit_suffixes)})$")
+        self.counted = re.compile(f"(?:{self.boundary.quantifier.pattern})\\s*$")
+        self.enum_re, self.etc_re = self._list_patterns(rules)
+
+    def _list_patterns(self, rules: Rules) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        n = rules.section(RULES, "max_item_len", int)
+        if not 2 <= n <= 30:
+            raise rules.fail(RULES, None, "max_item_len must be in 2..30")
+        sep = names.words_pattern(rules.words(RULES, "list_separators"))
+        self.sep_re = re.compile(sep)
+        heads = names.words_pattern(rules.words(RULES, "list_heads"))
+        item = f"[{_CJK}]{{1,{n}}}"
+        # an enumeration: items separated by 、 (matched once, left to right: no re-scanning)
+        enum = re.compile(f"(?:{item}(?:{sep}))+{item}")
+        # what closes a list of communities: 等(十余个)小区
+        closer = rules.pattern(RULES, rules.section(RULES, "list_closer", str)).pattern
+        etc = re.compile(f"{closer}(?:{heads})")
+        return enum, etc
+
+    # ------------------------------------------------------------ public
+    def __call__(self, body: str, ctx: Context | None = None) -> list[Mention]:
+        found = self.find(body)
+        forms = self.resolve(body, found)
+        self._short_forms(body, forms)
+        canon = names.cluster(forms, ClusterRules())
+        return names.mentions_from(forms, canon, body, self.field)
+
+    def _short_forms(self, body: str, forms: dict[str, Form]) -> None:
+        """Occurrences of a named community without its suffix (金域华府 for
+        金域华府小区) are forms of it, when that name has at least
+        ``short_form_min`` characters and the occurrence stands on its own."""
+        taken = sorted(sp for f in forms.values() for sp in f.spans)
+        starts = [s for s, _ in taken]
+        reach, far = [], 0  # reach[i]: the furthest end among the first i+1 spans
+        for _, e in taken:
+            far = max(far, e)
+            reach.append(far)
+        mods = {f.mod for f in forms.values() if f.head and len(f.mod) >= self.short_min}
+        if not mods or len(mods) > names.MAX_GROUP:
+            return
+        for m in re.finditer(names.words_pattern(mods), body):
+            s, e = m.span()
+            k = bisect.bisect_right(starts, s)
+            if (k and reach[k - 1] > s) or self.suffix_re.match(body, e):
+                continue  # inside a name already found, or the suffix follows
+            if s and _CJK_CHAR.match(body[s - 1]) and body[s - 1] not in self.boundary.stop_chars:
+                continue  # inside a longer word
+            form = forms.setdefault(m.group(), Form(m.group(), "", m.group(), "named"))
+            form.spans.append((s, e))
+
+    @staticmethod
+    def entities(mentions: list[Mention]) -> dict[str, list[str]]:
+        """Canonical name → every form written for it in the document."""
+        return names.entities(m for m in mentions if m.field == "community")
+
+    # ------------------------------------------------------------ finder
+    def find(self, body: str) -> list[Found]:
+        """Suffix-headed names, then enumeration items, in body order."""
+        out: list[Found] = []
+        for rs, re_ in names.runs_with(body, self.suffix_re):
+            toks = SEGMENTER.run_tokens(body, rs, re_)
+            ends = {t.end: i for i, t in enumerate(toks)}
+            quants = self.boundary.quantifier_ends(body, max(0, rs - 12), re_)
+            for m in self.suffix_re.finditer(body, rs, re_):
+                k = bisect.bisect_right(quants, m.start())
+                floor = max(quants[k - 1], rs) if k else rs
+                f = self._named(body, toks, ends, m, floor)
+                if f:
+                    out.append(f)
+        named = {(f.start, f.end) for f in out if not f.generic}
+        out.extend(f for f in self._listed(body, named) if (f.start, f.end) not in named)
+        out.sort(key=lambda f: (f.start, f.end))
+        return out
+
+    def _named(self, body: str, toks: list[Token], ends: dict[int, int],
+               m: re.Match[str], floor: int) -> Found | None:
+        e, head = m.end(), m.group()
+        i = ends.get(e)
+        if i is None:
+            return None
+        tok = toks[i]
+        if len(tok.word) > len(head) and self.not_words.search(tok.word):
+            return None
+        if self.suffix_re.match(body, e):
+            return None  # 新康苑 of 新康苑小区: the longer name is the community
+        if self.right_stop.match(body, e):
+            return None
+        j = names.token_index(toks, m.start())
+        start, stopper = self.boundary.scan(toks, j, m.start(), e, floor)
+        if start < m.start() and body[start] in self.boundary.stop_chars and toks[j].start == start:
+            start, stopper = start + 1, body[start]  # jieba's own 进社区
+        counted = start == floor and floor > toks[0].start
+        if stopper and len(stopper) > 1 and SEGMENTER.tag(stopper) in self.adverb_tags and start < m.start():
+            start = toks[names.token_index(toks, start)].end  # 积极|投身社区: the verb goes too
+        start = self._trim(body, toks, j, start, m.start())
+        mod = body[start:m.start()]
+        f = Found(start, e, head)
+        f.counted = counted or bool(self.counted.search(body, max(0, start - 16), start))
+        f.generic = (f.counted or stopper in self.boundary.determiners or len(mod) < self.min_stem
+                     or names.only_made_of(mod, self.generic_mods) or bool(self.not_words.search(body[start:e]))
+                     or self._placeish(body[start:e], mod))
+        return f
+
+    def _placeish(self, name: str, mod: str) -> bool:
+        """中关村 (a dictionary place), 美国社区 / 武汉社区 (a country's or a city's communities)."""
+        if SEGMENTER.tag(name) == "ns":
+            return True
+        return SEGMENTER.tag(mod) == "ns" and (mod[-1] in "国洲" or SEGMENTER.is_place(mod, self.place_endings))
+
+    def _trim(self, body: str, toks: list[Token], j: int, start: int, head_start: int) -> int:
+        """Cut administrative prefixes (咸安区, 北郊街道, another 社区) and a
+        leading place name (武汉百步亭社区) off a community name."""
+        k = names.token_index(toks, start)
+        for t in range(j - 1, k - 1, -1):
+            tok = toks[t]
+            if tok.start < start:
+                break
+            if tok.word in self.admin or (len(tok.word) > 1 and self.admin_end.search(tok.word)
+                                          and tok.tag in ("ns", None)):
+                start = tok.end
+                break
+        head_tok = toks[j]
+        if head_start - head_tok.start >= 2 and head_tok.tag in (None, "ns", "nr", "nz"):
+            start = max(start, head_tok.start)  # jieba knows the whole estate name (彩峰苑)
+        p = self.place_prefix.match(body, start, head_start)
+        if p and head_start - p.end() >= self.min_stem:
+            return p.end()
+        k = names.token_index(toks, start)
+        while k < j and toks[k].start == start and SEGMENTER.is_place(toks[k].word, self.place_endings):
+            rest = toks[k].end
+            if head_start - rest < 2 or names.only_made_of(
+                    toks[k + 1].word if k + 1 < j else "", self.generic_mods | self.suffixes):
+                break
+            start, k = rest, k + 1
+        return start
+
+    def _listed(self, body: str, named: set[tuple[int, int]]) -> list[Found]:
+        """Items of enumerations of communities: all of them when the list is
+        closed by 等…小区 (明珠华府、金域华府、能源小区等十余个小区), or when its last
+        item and another one are communities (A小区、B、C小区)."""
+        out: list[Found] = []
+        named_at = {s: e for s, e in named}
+        named_ends = {e for _, e in named}
+        for m in self.enum_re.finditer(body):
+            spans = _items(m, self.sep_re)
+            ls, le = spans[-1]
+            cut = body.find("等", ls, le)
+            if cut > ls and self.etc_re.match(body, cut):
+                spans[-1] = (ls, cut)
+            elif self.etc_re.match(body, le):
+                pass  # 能源小区……等十余个小区
+            elif ls in named_at and any(e in named_ends for _, e in spans[:-1]):
+                spans[-1] = (ls, named_at[ls])
+            else:
+                continue
+            for idx, (s, e) in enumerate(spans):
+                start = self._item_start(body, s, e) if idx == 0 else s
+                f = self._item(body, start, e)
+                if f:
+                    out.append(f)
+        return out
+
+    def _item_start(self, body: str, s: int, e: int) -> int:
+        toks = SEGMENTER.run_tokens(body, s, e)
+        start, _ = self.boundary.scan(toks, len(toks) - 1, toks[-1].start, e, s)
+        return start if toks[-1].tag != "ns" or start < toks[-1].start else toks[-1].start
+
+    def _item(self, body: str, s: int, e: int) -> Found | None:
+        text = body[s:e]
+        if len(text) < 2:
+            return None
+        if self.unit_end.search(text) or self.admin_end.search(text):
+            return None
+        if names.only_made_of(text, self.generic_mods):
+            return None
+        toks = SEGMENTER.run_tokens(body, s, e)
+        if any(len(t.word) > 1 and t.tag in self.boundary.tags or t.word in self.boundary.stop_chars
+               or t.word in self.boundary.words for t in toks):
+            return None  # a clause (不管配送), not a name
+        if len(toks) == 1 and toks[0].tag in ("ns", "nr", "v", "vn", "n") and len(text) <= 3:
+            return None  # a place, a person or a plain word, not an estate name
+        head = next((x for x in sorted(self.suffixes, key=len, reverse=True) if text.endswith(x)), "")
+        return Found(s, e, head if len(text) > len(head) else "")
+
+    # ------------------------------------------------------------ resolver
+    def resolve(self, body: str, found: list[Found]) -> dict[str, Form]:
+        """Keep named communities; a form ever seen counted (80个社区) is dropped."""
+        forms: dict[str, Form] = {}
+        poisoned = {body[f.start:f.end] for f in found if f.counted}
+        for f in found:
+            text = body[f.start:f.end]
+            if f.generic or text in poisoned:
+                continue
+            form = forms.setdefault(text, Form(text, f.head, text[: len(text) - len(f.head)], "named"))
+            form.spans.append((f.start, f.end))
+        return forms
+
+
+def _items(m: re.Match[str], sep: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Body spans of the items of an enumeration match (split at its separators)."""
+    out, pos = [], m.start()
+    for d in sep.finditer(m.group()):
+        out.append((pos, m.start() + d.start()))
+        pos = m.start() + d.end()
+    out.append((pos, m.end()))
+    return out

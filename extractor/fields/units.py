@@ -1,0 +1,269 @@
+"""Organizations ("units"): government departments, party organs and
+branches, institutions, enterprises, media, named task forces.
+
+Finder: every organization suffix of rules/units.yaml that ends a jieba token
+(``局``, ``党支部``, ``工作组`` …) is a head; the name grows left over tokens until
+a boundary (names.LeftBoundary).  A head inside a longer name is also its
+parent's name (市应急管理局 in 市应急管理局政治部) unless ``prefix_only`` says it is
+just an abbreviation prefix (市委 in 市委编办).
+
+Resolver: forms are classified (named, abbreviation, weak alias-only, bare
+head, generic) and grouped per document into entities (names.cluster); every
+occurrence becomes a Mention whose value is its entity's canonical name.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from extractor.document import Context, Mention
+from . import names
+from extractor.fields.names import SEGMENTER, ClusterRules, Form, LeftBoundary, Token
+from extractor.ruleset import Rules
+
+RULES = "units.yaml"
+
+
+@dataclass
+class Candidate:
+    start: int
+    end: int
+    head: str
+    head_start: int
+    stopper: str | None  # the token that stopped the leftward scan
+    quantified: bool  # a numeral + classifier stands just before it (17支扫楼队)
+    proper: bool = True  # its modifier has a proper part (see proper_heads)
+    inner: bool = False  # strictly inside a longer candidate
+
+
+class UnitExtractor:
+    """Organization mentions of one document, value = canonical entity name."""
+
+    field = "unit"
+
+    def __init__(self, rules: Rules):
+        w = lambda key: names.load_words(rules, RULES, key)
+        self.boundary = LeftBoundary.load(rules, RULES)
+        multi = w("suffixes")
+        single = w("single_suffixes")
+        for s in single:
+            if len(s) != 1:
+                raise rules.fail(RULES, s, f"single_suffixes entry {s!r} must be one character")
+        self.single = single
+        self.abbreviations = w("abbreviations")
+        self.suffix_re = re.compile(names.words_pattern(multi | single | self.abbreviations))
+        self.multi_re = re.compile(names.words_pattern(multi))
+        self.not_org_words = w("not_org_words")
+        self.not_org_end = re.compile(f"(?:{names.words_pattern(self.not_org_words)})$")
+        self.not_org_tags = w("not_org_tags")
+        self.not_org_stem = rules.pattern(RULES, rules.section(RULES, "not_org_stem", str))
+        self.right_stop = re.compile(names.words_pattern(w("right_stop")))
+        self.single_right_stop = re.compile(names.words_pattern(w("single_right_stop")))
+        self.proper_heads = w("proper_heads")
+        self.proper_tags = w("proper_tags")
+        self.proper_chars = "".join(w("proper_chars"))
+        self.adverb_tags = w("adverb_tags")
+        self.one_word_generic = w("single_word_generic_heads")
+        self.one_word_tags = w("single_word_generic_tags")
+        self.conj = w("inner_conjunctions")
+        self.conj_left = w("conjunction_left_tags")
+        self.conj_right = w("conjunction_right_tags")
+        self.conj_gap = rules.section(RULES, "conjunction_max_gap", int)
+        self.org_end = re.compile(f"(?:{names.words_pattern(multi | single | self.abbreviations)})$")
+        self.counted = re.compile(f"(?:{self.boundary.quantifier.pattern})\\s*$")
+        self.internal = w("name_internal")
+        self.alias_heads = w("alias_heads")
+        self.weak_mods = w("weak_modifiers")
+        self.generic_names = w("generic_names")
+        self.generic_mods = w("generic_modifiers")
+        self.prefix_only = rules.patterns(RULES, "prefix_only")
+        self.extensions = tuple(rules.words(RULES, "extensions"))
+        # places named in a task force's middle (驻A社区 vs 驻B社区) keep two forces apart
+        self._place = rules.pattern(RULES, rules.section(RULES, "distinct_places", str))
+        self.prep_tags = w("preposition_tags")
+        self.verb_tags = w("verb_tags")
+        self.cluster_rules = ClusterRules(alias_heads=self.alias_heads, extensions=self.extensions,
+                                          group_heads=self.alias_heads, conflict=self._conflict)
+
+    # ------------------------------------------------------------ public
+    def __call__(self, body: str, ctx: Context | None = None) -> list[Mention]:
+        cands = self.find(body)
+        forms = self.resolve(body, cands)
+        canon = names.cluster(forms, self.cluster_rules)
+        return names.mentions_from(forms, canon, body, self.field)
+
+    @staticmethod
+    def entities(mentions: list[Mention]) -> dict[str, list[str]]:
+        """Canonical name → every form written for it in the document."""
+        return names.entities(m for m in mentions if m.field == "unit")
+
+    # ------------------------------------------------------------ finder
+    def find(self, body: str) -> list[Candidate]:
+        """Every organization-shaped span, parents included, before any filtering."""
+        out: list[Candidate] = []
+        for rs, re_ in names.runs_with(body, self.suffix_re):
+            toks = SEGMENTER.run_tokens(body, rs, re_)
+            ends = {t.end: i for i, t in enumerate(toks)}
+            quants = self.boundary.quantifier_ends(body, max(0, rs - 12), re_)
+            for m in self.suffix_re.finditer(body, rs, re_):
+                c = self._candidate(body, toks, ends, quants, m, rs)
+                if c:
+                    out.append(c)
+        _mark_inner(out)
+        return out
+
+    def _candidate(self, body: str, toks: list[Token], ends: dict[int, int], quants: list[int],
+                   m: re.Match[str], run_start: int) -> Candidate | None:
+        e = m.end()
+        i = ends.get(e)
+        if i is None:
+            i = self._split_head(toks, m)
+        if i is None or not self._head_ok(toks[i], m.group()):
+            return None
+        if self.right_stop.match(body, e):
+            return None
+        if m.group() in self.single and self.single_right_stop.match(body, e):
+            return None
+        j = names.token_index(toks, m.start())
+        k = bisect.bisect_right(quants, m.start())
+        floor = max(quants[k - 1], run_start) if k else run_start
+        start, stopper = self.boundary.scan(toks, j, m.start(), e, floor, self.internal, self.single)
+        while stopper in self.conj:
+            c = self._joined(toks, start, m.start())
+            if c is None:
+                break
+            start, stopper = self.boundary.scan(toks, c, toks[c].start, e, floor, self.internal, self.single)
+        start = self._drop_leading_verb(toks, start, stopper, m.start())
+        quantified = (floor > run_start and start == floor) or self._counted(body, start)
+        c = Candidate(start, e, m.group(), m.start(), stopper, quantified)
+        if c.head in self.one_word_generic and start < m.start():
+            t = toks[names.token_index(toks, start)]
+            c.proper = not (t.start == start and t.end == m.start() and t.tag in self.one_word_tags)
+        if c.head in self.proper_heads and start < m.start():
+            c.proper = self._proper(body, toks, start, m.start())
+        return c
+
+    def _drop_leading_verb(self, toks: list[Token], start: int, stopper: str | None, head_start: int) -> int:
+        """坚决|贯彻党中央 (after an adverb), 为|保障工作组成员 (after a preposition):
+        the name's first word is a verb, no part of it."""
+        if not stopper or start >= head_start:
+            return start
+        first = toks[names.token_index(toks, start)]
+        tag = SEGMENTER.tag(stopper)
+        verb_first = ((len(stopper) > 1 and tag in self.adverb_tags)
+                      or (tag in self.prep_tags and first.tag in self.verb_tags))
+        return first.end if verb_first and first.end <= head_start else start
+
+    def _proper(self, body: str, toks: list[Token], start: int, head_start: int) -> bool:
+        """Whether the modifier ``body[start:head_start]`` names something (not 邮轮 of 邮轮公司)."""
+        if any(ch in self.proper_chars for ch in body[start:head_start]):
+            return True
+        if self.multi_re.search(body, start, head_start):
+            return True  # an organization's own canteen, company… (机关食堂)
+        i = names.token_index(toks, start)
+        while i < len(toks) and toks[i].start < head_start:
+            t = toks[i]
+            if t.tag is None or t.tag in self.proper_tags:
+                return True
+            if t.tag == "n" and t.word not in self.generic_mods:
+                return True  # 同济医院: jieba files many names as plain nouns
+            i += 1
+        return False
+
+    @staticmethod
+    def _split_head(toks: list[Token], m: re.Match[str]) -> int | None:
+        """A multi-character suffix that jieba glued to the next word (小组|会议):
+        the token holding it, when what follows the suffix is a word itself."""
+        if len(m.group()) < 2:
+            return None
+        k = names.token_index(toks, m.end() - 1)
+        rest = toks[k].word[m.end() - toks[k].start:]
+        return k if len(rest) >= 2 and SEGMENTER.tag(rest) is not None else None
+
+    def _joined(self, toks: list[Token], start: int, head_start: int) -> int | None:
+        """Index of the noun before a conjunction that is inside the name
+        (住房|和|城乡建设部), or None when the conjunction ends the name."""
+        if start == 0 or not 0 < head_start - start <= self.conj_gap:
+            return None  # 单位和|指挥部: nothing of the name's own right of the conjunction
+        k = names.token_index(toks, start - 1)
+        if k < 1 or toks[k].end != start or toks[k].word not in self.conj:
+            return None
+        left, right = toks[k - 1], toks[names.token_index(toks, start)]
+        if (left.tag not in self.conj_left or len(left.word) < 2 or self.org_end.search(left.word)
+                or left.word in self.weak_mods or self.boundary.cut(left, left.end) is None):
+            return None
+        return k - 1 if right.tag in self.conj_right else None
+
+    def _counted(self, body: str, start: int) -> bool:
+        """A numeral + classifier just before ``start``, across spaces and line breaks."""
+        return bool(self.counted.search(body, max(0, start - 16), start))
+
+    def _head_ok(self, tok: Token, head: str) -> bool:
+        if tok.word == head and head in self.single:
+            return True
+        if self.not_org_end.search(tok.word):
+            return False
+        return not (head in self.single and tok.tag in self.not_org_tags)
+
+    # ------------------------------------------------------------ resolver
+    def resolve(self, body: str, cands: list[Candidate]) -> dict[str, Form]:
+        """Classify candidates into forms; generic and quantified ones are dropped."""
+        forms: dict[str, Form] = {}
+        poisoned: set[str] = set()
+        seen: set[tuple[int, int]] = set()
+        for c in cands:
+            text = body[c.start:c.end]
+            kind = self.kind(text, c)
+            if c.quantified:
+                poisoned.add(text)
+            if kind is None:
+                continue
+            f = forms.setdefault(text, Form(text, c.head, text[: len(text) - len(c.head)], kind))
+            if (c.start, c.end) not in seen:
+                seen.add((c.start, c.end))
+                f.spans.append((c.start, c.end))
+        for t in poisoned:
+            forms.pop(t, None)
+        return forms
+
+    def kind(self, text: str, c: Candidate) -> str | None:
+        """``named``, ``abbrev``, ``weak``, ``bare`` — or None when not a unit."""
+        mod = text[: len(text) - len(c.head)]
+        if c.stopper in self.boundary.determiners or c.quantified:
+            return None
+        if text in self.generic_names or not c.proper:
+            return None
+        if c.inner and any(p.search(text) for p in self.prefix_only):
+            return None
+        if not mod:
+            if c.head in self.alias_heads:
+                return "bare"
+            return "abbrev" if c.head in self.abbreviations else None
+        if c.head in self.single and self.not_org_stem.match(mod):
+            return None
+        if names.only_made_of(mod, self.generic_mods):
+            return None
+        if names.only_made_of(mod, self.weak_mods):
+            return "weak"
+        return "named"
+
+    def _conflict(self, mid1: str, mid2: str) -> bool:
+        p1 = set(self._place.findall(mid1))
+        p2 = set(self._place.findall(mid2))
+        return bool(p1 and p2 and p1 != p2)
+
+
+def _mark_inner(cands: list[Candidate]) -> None:
+    """Flag candidates lying strictly inside a longer one (parents in a chain)."""
+    order = sorted(cands, key=lambda c: c.start)
+    best = -1  # the furthest end among candidates starting at or before this one
+    i = 0
+    while i < len(order):
+        j = i
+        while j < len(order) and order[j].start == order[i].start:
+            best = max(best, order[j].end)
+            j += 1
+        for c in order[i:j]:
+            c.inner = best > c.end
+        i = j
