@@ -36,10 +36,12 @@ class Pipeline:
             raise ValueError(f"unknown method {method!r}")
         self.method = method
         self.normalize = Normalizer(self.rules)
-        from .extract.registry import field_extractors
+        from .fields.activities import ActivityExtractor
+        from .fields.registry import field_extractors
         from .link import Linker
 
         self.extractors = field_extractors(self.rules)
+        self.activities = ActivityExtractor(self.rules)
         self.linker = Linker(self.rules)
 
     def process(self, doc: Document) -> DocResult:
@@ -74,7 +76,7 @@ class Pipeline:
         for m in mentions:
             m.sentence = index.index(m.start)
         mentions.sort(key=lambda m: (m.start, m.end, m.field))
-        records = self.linker(body, ctx, sents, mentions)
+        records = self.linker(body, ctx, self.activities(body, ctx), mentions)
         return mentions, records
 
 
