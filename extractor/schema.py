@@ -20,8 +20,18 @@ TABLES: dict[str, list[str]] = {
     "mentions": MENTIONS,
     "records": RECORDS,
 }
-# Integer columns: kept as nullable integers when read back into pandas.
-INT_COLUMNS = {"n_chars", "n_mentions", "n_records", "start", "end", "sentence"}
-FLOAT_COLUMNS = {"confidence"}
+# Typed columns per table (the rest are text): nullable integers and floats
+# when read back into pandas. ``sentence`` is an index in mentions but the
+# evidence text in records, so types are per table.
+INT_COLUMNS: dict[str, set[str]] = {
+    "documents": {"n_chars", "n_mentions", "n_records"},
+    "mentions": {"start", "end", "sentence"},
+    "records": {"record_id", "start", "end"},
+}
+FLOAT_COLUMNS: dict[str, set[str]] = {
+    "documents": set(),
+    "mentions": {"confidence"},
+    "records": {"confidence"},
+}
 
 FIELDS = ("date", "unit", "community", "headcount", "quantity")

@@ -67,7 +67,7 @@ def html_to_text(markup: str) -> tuple[str, dict[str, str]]:
     # libxml2 caps nesting depth and silently drops what lies deeper; when
     # the tree lost most of the text, strip tags with a regex instead.
     rough = _strip_tags(markup)
-    if len(text) < 0.5 * len(rough):
+    if len(root.text_content()) < 0.5 * len(rough):
         return rough, titles
     return text, titles
 

@@ -29,7 +29,8 @@ def _cell(v: Any) -> str:
 
 
 class _CsvSink:
-    def __init__(self, path: Path, columns: list[str]):
+    def __init__(self, path: Path, name: str):
+        columns = TABLES[name]
         self.f = open(path, "w", encoding="utf-8", newline="")
         self.w = csv.writer(self.f)
         self.columns = columns
@@ -43,9 +44,9 @@ class _CsvSink:
 
 
 class _JsonlSink:
-    def __init__(self, path: Path, columns: list[str]):
+    def __init__(self, path: Path, name: str):
         self.f = open(path, "w", encoding="utf-8")
-        self.columns = columns
+        self.columns = TABLES[name]
 
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
         for r in rows:
@@ -58,13 +59,14 @@ class _JsonlSink:
 class _ParquetSink:
     """Parquet row groups written as batches arrive (pyarrow's ParquetWriter)."""
 
-    def __init__(self, path: Path, columns: list[str]):
+    def __init__(self, path: Path, name: str):
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         self.pa = pa
-        self.columns = columns
-        self.schema = pa.schema([(c, _arrow_type(pa, c)) for c in columns])
+        self.name = name
+        self.columns = TABLES[name]
+        self.schema = pa.schema([(c, _arrow_type(pa, name, c)) for c in self.columns])
         self.writer = pq.ParquetWriter(path, self.schema)
         self.buffer: list[dict[str, Any]] = []
 
@@ -76,7 +78,7 @@ class _ParquetSink:
     def _flush(self) -> None:
         if not self.buffer:
             return
-        cols = {c: [_typed(r.get(c), c) for r in self.buffer] for c in self.columns}
+        cols = {c: [_typed(r.get(c), self.name, c) for r in self.buffer] for c in self.columns}
         self.writer.write_table(self.pa.table(cols, schema=self.schema))
         self.buffer = []
 
@@ -85,17 +87,25 @@ class _ParquetSink:
         self.writer.close()
 
 
-def _arrow_type(pa: Any, column: str) -> Any:
-    if column in INT_COLUMNS:
+def _arrow_type(pa: Any, table: str, column: str) -> Any:
+    if column in INT_COLUMNS[table]:
         return pa.int64()
-    if column in FLOAT_COLUMNS:
+    if column in FLOAT_COLUMNS[table]:
         return pa.float64()
     return pa.string()
 
 
-def _typed(v: Any, column: str) -> Any:
-    if column in INT_COLUMNS or column in FLOAT_COLUMNS:
-        return None if v in (None, "") else v
+def _typed(v: Any, table: str, column: str) -> Any:
+    """A cell as Parquet stores it: numbers for the typed columns (rows may
+    carry them as strings), text for the rest."""
+    if column in INT_COLUMNS[table] or column in FLOAT_COLUMNS[table]:
+        if v in (None, ""):
+            return None
+        try:
+            number = float(v)
+        except (TypeError, ValueError):
+            return None
+        return int(number) if column in INT_COLUMNS[table] else number
     return _cell(v)
 
 
@@ -113,7 +123,7 @@ class TableWriter:
         self.fmt = fmt
         self.paths = {name: self.outdir / f"{name}.{fmt}" for name in TABLES}
         self.tmp = {name: p.with_name(f".{p.name}.partial") for name, p in self.paths.items()}
-        self.sinks = {name: _SINKS[fmt](self.tmp[name], cols) for name, cols in TABLES.items()}
+        self.sinks = {name: _SINKS[fmt](self.tmp[name], name) for name in TABLES}
 
     def write(self, documents: list[dict], mentions: list[dict], records: list[dict]) -> None:
         self.sinks["documents"].write(documents)
@@ -156,9 +166,9 @@ def read_table(path: os.PathLike | str, name: str) -> pd.DataFrame:
 
 def _typed_frame(df: pd.DataFrame, name: str) -> pd.DataFrame:
     for c in TABLES[name]:
-        if c in INT_COLUMNS:
+        if c in INT_COLUMNS[name]:
             df[c] = pd.to_numeric(df[c].replace("", None), errors="coerce").astype("Int64")
-        elif c in FLOAT_COLUMNS:
+        elif c in FLOAT_COLUMNS[name]:
             df[c] = pd.to_numeric(df[c].replace("", None), errors="coerce").astype("Float64")
         else:
             df[c] = df[c].fillna("").astype(str)
