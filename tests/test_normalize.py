@@ -89,6 +89,7 @@ def test_traditional_seed_detected_and_converted(seeds):
     ("社區幹部上門測體溫，發放物資。", "traditional"),
     ("社区干部上门测体温，发放物资。社區幹部上門測體溫，發放物資。", "mixed"),
     ("2020", "simplified"),
+    ("衞生署派員到屋邨巡查,爲居民派發口罩。", "traditional"),  # Hong Kong variants
 ])
 def test_detect_script(text, script):
     assert detect_script(text) == script
@@ -134,3 +135,22 @@ def test_metadata_wins_over_found(normalizer):
                    meta={"title": "給定標題", "published": "2020-05-01"})
     normalizer(doc)
     assert (doc.title, doc.published) == ("给定标题", "2020-05-01")
+
+
+def test_metadata_title_opens_the_body_once(normalizer):
+    doc = normalizer(Document(doc_id="x", source="t", raw="正文。", meta={"title": "3月5日 社區義工派口罩"}))
+    assert doc.body == "3月5日 社区义工派口罩\n\n正文。"
+    again = normalizer(Document(doc_id="y", source="t", raw="社区义工派口罩\n正文。", meta={"title": "社区义工派口罩"}))
+    assert again.body == "社区义工派口罩\n正文。"
+
+
+@pytest.mark.parametrize("raw,simplified", [
+    ("衞生局", "卫生局"),        # Hong Kong variant that plain t2s keeps
+    ("趁著夜色", "趁着夜色"),
+    ("以來", "以来"),
+    ("社區幹部", "社区干部"),
+])
+def test_to_simplified(raw, simplified):
+    from extractor.normalize.convert import to_simplified
+
+    assert to_simplified(raw) == simplified

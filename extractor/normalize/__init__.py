@@ -60,8 +60,13 @@ class Normalizer:
         found_published, text = self.metadata.find_published(text)
         doc.published = iso_date(doc.meta.get("published")) or found_published
         text = _MANY_BLANKS.sub("\n\n", _TRAILING_WS.sub("\n", text)).strip()
-        doc.body = text
         doc.title = self._title(doc, text, html_titles)
+        # The guideline counts mentions in the title too: a title given as
+        # metadata (JSONL/CSV) that the text does not repeat opens the body.
+        head = "".join(text[:300].split())
+        if doc.title and "".join(doc.title.split()) not in head:
+            text = f"{doc.title}\n\n{text}"
+        doc.body = text
         return doc
 
     def _title(self, doc: Document, body: str, html_titles: dict[str, str]) -> str:

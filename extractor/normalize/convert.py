@@ -5,11 +5,18 @@ Backend choice (measured on this project's 2-core machine, see README):
 趁著/跟著, where ``opencc-python-reimplemented`` (the declared, pure-Python
 package) does about 1.6 MB/s and leaves 著. We use pyo3 when it is
 installed and fall back to the declared package, which keeps working.
+
+The configuration is ``hk2s``: Hong Kong variant characters first (衞 → 卫,
+which plain ``t2s`` leaves alone), then OpenCC's traditional → simplified;
+for mainland and Taiwan traditional text it gives what ``t2s`` gives.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
 from typing import Callable
+
+CONFIG = "hk2s"
 
 
 @lru_cache(maxsize=1)
@@ -17,12 +24,12 @@ def _backend() -> tuple[str, Callable[[str], str]]:
     try:
         import opencc_pyo3
 
-        cc = opencc_pyo3.OpenCC("t2s")
+        cc = opencc_pyo3.OpenCC(CONFIG)
         return "opencc-pyo3", cc.convert
     except Exception:  # noqa: BLE001 - any failure means: use the declared package
         import opencc
 
-        return "opencc-python-reimplemented", opencc.OpenCC("t2s").convert
+        return "opencc-python-reimplemented", opencc.OpenCC(CONFIG).convert
 
 
 def backend_name() -> str:
@@ -31,7 +38,7 @@ def backend_name() -> str:
 
 
 def to_simplified(text: str) -> str:
-    """Convert traditional script to simplified (OpenCC ``t2s``)."""
+    """Convert traditional script to simplified (OpenCC ``hk2s``)."""
     return _backend()[1](text) if text else text
 
 
