@@ -53,6 +53,8 @@ class Linker:
         self.title_weight = rules.section(RULES_FILE, "title_weight", int)
         share = rules.section(RULES_FILE, "main_community_share", (int, float))
         self.community_share = float(share)
+        self.task_force = tuple(rules.words(RULES_FILE, "task_force_suffixes"))
+        self.task_force_min = rules.section(RULES_FILE, "task_force_min", int)
 
     def __call__(self, body: str, ctx: Context, records: list[Record], mentions: list[Mention]) -> list[Record]:
         """``records`` (from the activity extractor) with arguments filled and ids set."""
@@ -63,8 +65,11 @@ class Linker:
             by_field[m.field].append(m)
         main_unit = self._main_unit(by_field["unit"], ctx.title)
         main_community = self._main_community(by_field["community"], ctx.title)
-        paragraphs = self._paragraphs(body, mentions)
-        sections = self._sections(body, paragraphs, main_unit, main_community)
+        # A unit named inside a longer one (省政协 in 省政协机关工作组) is not
+        # the one acting: only outermost unit mentions take part in linking.
+        usable = _outermost(by_field["unit"]) + [m for m in mentions if m.field != "unit"]
+        paragraphs = self._paragraphs(body, usable)
+        sections = self._sections(body, paragraphs, main_unit, main_community, ctx.title)
         records.sort(key=lambda r: (r.start, r.trigger_start))
         for n, rec in enumerate(records, 1):
             rec.record_id = n
@@ -86,8 +91,17 @@ class Linker:
         return records
 
     def _main_unit(self, units: list[Mention], title: str) -> str:
+        """The article's default actor: a task force named often enough, else
+        the most named unit (title mentions weigh more). Only outermost
+        mentions count: the parent inside ``X机关工作组`` is not a mention of X acting."""
+        outer = _outermost(units)
+        forces = Counter(m.value for m in outer if m.value.endswith(self.task_force))
+        if forces:
+            value, n = forces.most_common(1)[0]
+            if n >= self.task_force_min:
+                return value
         counts: Counter[str] = Counter()
-        for m in units:
+        for m in outer:
             counts[m.value] += self.title_weight if title and m.text in title else 1
         return counts.most_common(1)[0][0] if counts else ""
 
@@ -121,13 +135,17 @@ class Linker:
                     p.date = m.value
         return paras
 
-    def _sections(self, body: str, paras: list[_Paragraph], unit: str, community: str) -> list[_Section]:
-        """The acting unit and community in force at each paragraph."""
+    def _sections(self, body: str, paras: list[_Paragraph], unit: str, community: str,
+                  title: str) -> list[_Section]:
+        """The acting unit and community in force at each paragraph. The
+        title's lines are not section headers: they name the whole article."""
         current = _Section(unit, community)
         out = []
+        title_key = "".join(title.split())
         for p in paras:
             text = body[p.start:p.end].strip()
-            if text and len(text) <= self.header_max and not _SENT_FINAL.search(text):
+            is_title = bool(text) and "".join(text.split()) in title_key
+            if text and not is_title and len(text) <= self.header_max and not _SENT_FINAL.search(text):
                 units = [m.value for m in p.mentions if m.field == "unit"]
                 comms = [m.value for m in p.mentions if m.field == "community"]
                 if units or comms:
@@ -135,6 +153,18 @@ class Linker:
                                        comms[-1] if comms else current.community)
             out.append(current)
         return out
+
+
+def _outermost(mentions: list[Mention]) -> list[Mention]:
+    """Mentions not inside a longer one (mentions sorted by start)."""
+    out: list[Mention] = []
+    reach = -1
+    for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
+        if m.end <= reach:
+            continue
+        out.append(m)
+        reach = max(reach, m.end)
+    return out
 
 
 def _paragraph_of(paras: list[_Paragraph], offset: int) -> int:
