@@ -1,0 +1,45 @@
+"""The whole pipeline on the seeds, scored against the dev gold (needs ../shared).
+
+Two checks: our evaluator agrees with the reference scorer on the real
+output, and the figures stay at or above the issue's targets. The targets
+are a floor against regressions, not a goal to tune to: the blind set is
+scored the same way on articles we never see.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO, SEEDS, shared_path
+import extractor
+from extractor.evaluate import evaluate
+
+TARGETS = {"dates": 0.95, "units": 0.85, "communities": 0.90, "headcounts": 0.90, "quantities": 0.85,
+           "records": 0.70, "record_date": 0.80, "record_unit": 0.70, "published": 1.0, "title": 0.80}
+
+
+@pytest.fixture(scope="module")
+def outdir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("seeds-out")
+    extractor.extract_to(out, [SEEDS])
+    return out
+
+
+def test_scores_agree_with_reference_scorer(outdir):
+    gold = shared_path("gold", "dev")
+    scorer = shared_path("tools", "score.py")
+    proc = subprocess.run([sys.executable, str(scorer), str(outdir), str(gold), "--json"],
+                          capture_output=True, text=True, check=True)
+    reference = json.loads(proc.stdout.strip().splitlines()[-1])
+    ours = evaluate(outdir, gold)
+    for field, prf in ours.items():
+        assert round(prf.f1, 3) == reference[field], field
+
+
+@pytest.mark.parametrize("field,target", sorted(TARGETS.items()))
+def test_dev_gold_targets(outdir, field, target):
+    scores = evaluate(outdir, shared_path("gold", "dev"))
+    assert scores[field].f1 >= target, (field, scores[field])
