@@ -14,6 +14,7 @@ the same event (see ``rules/linking.yaml``):
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -168,14 +169,7 @@ def _outermost(mentions: list[Mention]) -> list[Mention]:
 
 
 def _paragraph_of(paras: list[_Paragraph], offset: int) -> int:
-    lo, hi = 0, len(paras) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if paras[mid].start <= offset:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
+    return max(bisect.bisect_right(paras, offset, key=lambda p: p.start) - 1, 0)
 
 
 def _clause_of(body: str, rec: Record) -> Span:

@@ -30,3 +30,17 @@ def rules():
 @pytest.fixture
 def shared():
     return shared_path
+
+
+def broken_rules(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    """A copy of rules/ in ``tmp_path`` whose ``name`` has ``old`` replaced by
+    ``new`` (the first occurrence, which must exist); returns the folder."""
+    import shutil
+
+    root = tmp_path / "rules"
+    shutil.copytree(REPO / "rules", root)
+    path = root / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return root

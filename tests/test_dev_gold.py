@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from conftest import REPO, SEEDS, shared_path
+from conftest import SEEDS, shared_path
 import extractor
 from extractor.evaluate import evaluate
 

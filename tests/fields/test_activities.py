@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import time
 import unicodedata
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 import yaml
 from hypothesis import given, settings, strategies as st
 
-from conftest import REPO, SEEDS, shared_path
+from conftest import REPO, SEEDS, shared_path, broken_rules
 from extractor.document import Context
 from extractor.fields.activities import ActivityExtractor
 from extractor.ruleset import RuleError, Rules
@@ -182,13 +181,8 @@ def test_slugs_exposed(extractor):
 
 def _break(tmp_path: Path, old: str, new: str) -> tuple[Rules, str]:
     """A copy of rules/ whose activities.yaml has ``old`` replaced by ``new``."""
-    root = tmp_path / "rules"
-    shutil.copytree(REPO / "rules", root)
-    text = RULES_PATH.read_text(encoding="utf-8")
-    assert old in text, old
-    text = text.replace(old, new, 1)
-    (root / "activities.yaml").write_text(text, encoding="utf-8")
-    return Rules(root), text
+    root = broken_rules(tmp_path, "activities.yaml", old, new)
+    return Rules(root), (root / "activities.yaml").read_text(encoding="utf-8")
 
 
 # name: (old text, broken text, marker of the line the error must name, message)

@@ -4,13 +4,12 @@ external corpora, broken rules files, and speed on adversarial input."""
 from __future__ import annotations
 
 import json
-import shutil
 import time
 import unicodedata
 
 import pytest
 import yaml
-from conftest import REPO, shared_path
+from conftest import REPO, shared_path, broken_rules
 from test_units import check_case, check_invariants, seed_f1
 
 from extractor.document import Context
@@ -56,14 +55,8 @@ def test_invariants_on_external_news(extract):
                 check_invariants(body, extract(body, Context()), "community")
 
 
-def broken_rules(tmp_path, old: str, new: str) -> Rules:
-    root = tmp_path / "rules"
-    shutil.copytree(REPO / "rules", root)
-    p = root / "communities.yaml"
-    text = p.read_text(encoding="utf-8")
-    assert old in text
-    p.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return Rules(root)
+def _broken(tmp_path, old: str, new: str) -> Rules:
+    return Rules(broken_rules(tmp_path, "communities.yaml", old, new))
 
 
 @pytest.mark.parametrize("old,new,where", [
@@ -74,7 +67,7 @@ def broken_rules(tmp_path, old: str, new: str) -> Rules:
 ])
 def test_bad_rules_fail_with_file_and_line(tmp_path, old, new, where):
     with pytest.raises(RuleError) as err:
-        CommunityExtractor(broken_rules(tmp_path, old, new))
+        CommunityExtractor(_broken(tmp_path, old, new))
     assert where in str(err.value)
 
 

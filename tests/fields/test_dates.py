@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import shutil
 import time
 import unicodedata
 
@@ -14,7 +13,7 @@ import pytest
 import yaml
 from hypothesis import given, settings, strategies as st
 
-from conftest import REPO, SEEDS, SHARED, shared_path
+from conftest import REPO, SEEDS, SHARED, shared_path, broken_rules
 from extractor.document import Context
 from extractor.fields.dates import DateExtractor
 from extractor.ruleset import RuleError, Rules
@@ -252,13 +251,7 @@ def test_jionlp_time_extractor(extract, text, spans):
 
 
 def _broken_rules(tmp_path, old: str, new: str) -> Rules:
-    root = tmp_path / "rules"
-    shutil.copytree(REPO / "rules", root)
-    path = root / "dates.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return Rules(root)
+    return Rules(broken_rules(tmp_path, "dates.yaml", old, new))
 
 
 @pytest.mark.parametrize("old, new, message", [

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import time
 import unicodedata
 from decimal import Decimal
@@ -15,7 +14,7 @@ import pytest
 import yaml
 from hypothesis import given, settings, strategies as st
 
-from conftest import REPO, shared_path
+from conftest import REPO, shared_path, broken_rules
 from extractor.document import Context, Mention
 from extractor.fields.numbers import NumberExtractor
 from extractor.ruleset import RuleError, Rules
@@ -226,12 +225,7 @@ def test_invariants_on_corpora(extract):
 
 
 def _broken_rules(tmp_path, name: str, old: str, new: str) -> Rules:
-    shutil.copytree(REPO / "rules", tmp_path / "rules")
-    p = tmp_path / "rules" / name
-    text = p.read_text(encoding="utf-8")
-    assert old in text
-    p.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return Rules(tmp_path / "rules")
+    return Rules(broken_rules(tmp_path, name, old, new))
 
 
 @pytest.mark.parametrize("name,old,new,message", [

@@ -4,13 +4,12 @@ dev as an outside yardstick, broken rules files, and speed on adversarial input.
 from __future__ import annotations
 
 import json
-import shutil
 import time
 import unicodedata
 
 import pytest
 import yaml
-from conftest import REPO, SEEDS, shared_path
+from conftest import REPO, SEEDS, shared_path, broken_rules
 
 from extractor.document import Context, Mention
 from extractor.fields.units import UnitExtractor
@@ -165,14 +164,8 @@ def test_invariants_on_external_news(extract):
 # --------------------------------------------------------------------------
 # rules files and speed
 
-def broken_rules(tmp_path, old: str, new: str) -> Rules:
-    root = tmp_path / "rules"
-    shutil.copytree(REPO / "rules", root)
-    p = root / "units.yaml"
-    text = p.read_text(encoding="utf-8")
-    assert old in text
-    p.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return Rules(root)
+def _broken(tmp_path, old: str, new: str) -> Rules:
+    return Rules(broken_rules(tmp_path, "units.yaml", old, new))
 
 
 @pytest.mark.parametrize("old,new,where", [
@@ -182,7 +175,7 @@ def broken_rules(tmp_path, old: str, new: str) -> Rules:
 ])
 def test_bad_rules_fail_with_file_and_line(tmp_path, old, new, where):
     with pytest.raises(RuleError) as err:
-        UnitExtractor(broken_rules(tmp_path, old, new))
+        UnitExtractor(_broken(tmp_path, old, new))
     assert where in str(err.value)
 
 
