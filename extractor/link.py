@@ -54,6 +54,7 @@ class Linker:
         self.title_weight = rules.section(RULES_FILE, "title_weight", int)
         share = rules.section(RULES_FILE, "main_community_share", (int, float))
         self.community_share = float(share)
+        self.main_unit_min = rules.section(RULES_FILE, "main_unit_min", int)
         self.task_force = tuple(rules.words(RULES_FILE, "task_force_suffixes"))
         self.task_force_min = rules.section(RULES_FILE, "task_force_min", int)
 
@@ -64,7 +65,7 @@ class Linker:
         by_field: dict[str, list[Mention]] = defaultdict(list)
         for m in mentions:
             by_field[m.field].append(m)
-        main_unit = self._main_unit(by_field["unit"], ctx.title)
+        main_unit = self._main_unit(body, by_field["unit"], ctx.title)
         main_community = self._main_community(by_field["community"], ctx.title)
         # A unit named inside a longer one (省政协 in 省政协机关工作组) is not
         # the one acting: only outermost unit mentions take part in linking.
@@ -91,10 +92,13 @@ class Linker:
                 rec.quantity, rec.measure = q.value, q.measure
         return records
 
-    def _main_unit(self, units: list[Mention], title: str) -> str:
+    def _main_unit(self, body: str, units: list[Mention], title: str) -> str:
         """The article's default actor: a task force named often enough, else
-        the most named unit (title mentions weigh more). Only outermost
-        mentions count: the parent inside ``X机关工作组`` is not a mention of X acting."""
+        the most named unit (a mention in the title weighs more), provided it
+        is named twice or once as a subject (opening a clause): a unit named
+        once in passing (据国务院通报) is not what the article is about. Only
+        outermost mentions count: the parent inside ``X机关工作组`` is not a
+        mention of X acting."""
         outer = _outermost(units)
         forces = Counter(m.value for m in outer if m.value.endswith(self.task_force))
         if forces:
@@ -104,7 +108,11 @@ class Linker:
         counts: Counter[str] = Counter()
         for m in outer:
             counts[m.value] += self.title_weight if title and m.text in title else 1
-        return counts.most_common(1)[0][0] if counts else ""
+        if not counts:
+            return ""
+        value, n = counts.most_common(1)[0]
+        as_subject = any(m.value == value and _opens_clause(body, m.start) for m in outer)
+        return value if n >= self.main_unit_min or as_subject else ""
 
     def _main_community(self, communities: list[Mention], title: str) -> str:
         counts = Counter(m.value for m in communities)
@@ -154,6 +162,14 @@ class Linker:
                                        comms[-1] if comms else current.community)
             out.append(current)
         return out
+
+
+_CLAUSE_START = set(",.。!?;:、\n\"“”'()")
+
+
+def _opens_clause(body: str, start: int) -> bool:
+    before = body[max(0, start - 8):start].rstrip(" \t")
+    return not before or before[-1] in _CLAUSE_START
 
 
 def _outermost(mentions: list[Mention]) -> list[Mention]:
