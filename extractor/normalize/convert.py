@@ -1,9 +1,9 @@
 """Traditional → simplified conversion with OpenCC.
 
 Backend choice (measured on this project's 2-core machine, see README):
-``opencc-pyo3`` (Rust) converts about 100 MB/s and turns 著 into 着 in
+``opencc-pyo3`` (Rust) converts about 50–100 MB/s and turns 著 into 着 in
 趁著/跟著, where ``opencc-python-reimplemented`` (the declared, pure-Python
-package) does about 1.6 MB/s and leaves 著. We use pyo3 when it is
+package) does about 1–1.6 MB/s and leaves 著. We use pyo3 when it is
 installed and fall back to the declared package, which keeps working.
 
 The configuration is ``hk2s``: Hong Kong variant characters first (衞 → 卫,
