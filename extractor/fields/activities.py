@@ -23,6 +23,7 @@ from typing import Any
 
 from extractor.document import Context, Record
 from extractor.ruleset import Rules, line_of, load_rules
+from extractor.text.patterns import alternation
 from extractor.text.sentences import Span, clauses, sentences
 
 RULES_FILE = "activities.yaml"
@@ -179,7 +180,7 @@ def _alternation(words: list[str]) -> re.Pattern[str] | None:
     """One regex matching any of ``words`` (longest first), or None."""
     if not words:
         return None
-    return re.compile("|".join(map(re.escape, sorted(set(words), key=len, reverse=True))))
+    return re.compile(alternation(words))
 
 
 def _literal_regex(words: dict[str, Any]) -> re.Pattern[str]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from extractor.document import Context, Mention
 from . import names
+from ..text.patterns import alternation
 from extractor.fields.names import SEGMENTER, ClusterRules, Form, LeftBoundary, Token
 from extractor.ruleset import Rules
 
@@ -46,20 +47,20 @@ class CommunityExtractor:
         w = lambda key: names.load_words(rules, RULES, key)
         self.boundary = LeftBoundary.load(rules, UNIT_RULES).extended(rules, RULES, "left_boundary_extra")
         self.suffixes = w("suffixes")
-        self.suffix_re = re.compile(names.words_pattern(self.suffixes))
+        self.suffix_re = re.compile(alternation(self.suffixes))
         self.min_stem = rules.section(RULES, "min_stem", int)
-        self.not_words = re.compile(f"(?:{names.words_pattern(w('not_community_words'))})$")
+        self.not_words = re.compile(f"(?:{alternation(w('not_community_words'))})$")
         self.admin = w("admin_suffixes")
-        self.admin_end = re.compile(f"(?:{names.words_pattern(self.admin)})$")
+        self.admin_end = re.compile(f"(?:{alternation(self.admin)})$")
         self.generic_mods = w("generic_modifiers")
         self.place_endings = tuple(rules.words(RULES, "place_test_suffixes"))
-        self.right_stop = re.compile(names.words_pattern(w("right_stop")))
+        self.right_stop = re.compile(alternation(w("right_stop")))
         self.short_min = rules.section(RULES, "short_form_min", int)
         self.adverb_tags = names.load_words(rules, UNIT_RULES, "adverb_tags")
-        self.place_prefix = re.compile(names.words_pattern(w("place_prefixes")))
+        self.place_prefix = re.compile(alternation(w("place_prefixes")))
         unit_suffixes = names.load_words(rules, UNIT_RULES, "suffixes") | names.load_words(
             rules, UNIT_RULES, "single_suffixes")
-        self.unit_end = re.compile(f"(?:{names.words_pattern(unit_suffixes)})$")
+        self.unit_end = re.compile(f"(?:{alternation(unit_suffixes)})$")
         self.counted = re.compile(f"(?:{self.boundary.quantifier.pattern})\\s*$")
         self.enum_re, self.etc_re = self._list_patterns(rules)
 
@@ -67,9 +68,9 @@ class CommunityExtractor:
         n = rules.section(RULES, "max_item_len", int)
         if not 2 <= n <= 30:
             raise rules.fail(RULES, None, "max_item_len must be in 2..30")
-        sep = names.words_pattern(rules.words(RULES, "list_separators"))
+        sep = alternation(rules.words(RULES, "list_separators"))
         self.sep_re = re.compile(sep)
-        heads = names.words_pattern(rules.words(RULES, "list_heads"))
+        heads = alternation(rules.words(RULES, "list_heads"))
         item = f"[{_CJK}]{{1,{n}}}"
         # an enumeration: items separated by 、 (matched once, left to right: no re-scanning)
         enum = re.compile(f"(?:{item}(?:{sep}))+{item}")
@@ -99,7 +100,7 @@ class CommunityExtractor:
         mods = {f.mod for f in forms.values() if f.head and len(f.mod) >= self.short_min}
         if not mods or len(mods) > names.MAX_GROUP:
             return
-        for m in re.finditer(names.words_pattern(mods), body):
+        for m in re.finditer(alternation(mods), body):
             s, e = m.span()
             k = bisect.bisect_right(starts, s)
             if (k and reach[k - 1] > s) or self.suffix_re.match(body, e):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from extractor.fields.dates_rules import DateLexicon
 from extractor.text.numerals import CN_CHARS, parse_numeral
+from extractor.text.patterns import alternation
 
 # Kinds of candidate, in the order the resolver settles them.
 EXPLICIT = "explicit"   # a month and a day written (with or without a year), or a digit date
@@ -69,7 +70,7 @@ class WordSet:
     """Literal words tested right before or right after an offset (one regex each)."""
 
     def __init__(self, words: tuple[str, ...]):
-        alt = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) or r"(?!)"
+        alt = alternation(words) or r"(?!)"
         self._longest = max((len(w) for w in words), default=0) + 1
         self._before = re.compile(rf"(?:{alt}) ?\Z")  # one space may follow the word
         self._after = re.compile(alt)

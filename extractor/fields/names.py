@@ -14,6 +14,7 @@ tokens collected before a boundary stopped it.  Both extractors use:
 """
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -106,19 +107,7 @@ def runs_with(body: str, hit: re.Pattern[str]) -> Iterator[tuple[int, int]]:
 
 def token_index(tokens: list[Token], pos: int) -> int:
     """Index of the token covering offset ``pos`` (tokens are contiguous)."""
-    lo, hi = 0, len(tokens) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if tokens[mid].start <= pos:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
-
-
-def words_pattern(words: Iterable[str]) -> str:
-    """A regex alternation of ``words``, longest first (so 工作组 beats 组)."""
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return max(bisect.bisect_right(tokens, pos, key=lambda t: t.start) - 1, 0)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from extractor.document import Context, Mention
 from . import names
+from ..text.patterns import alternation
 from extractor.fields.names import SEGMENTER, ClusterRules, Form, LeftBoundary, Token
 from extractor.ruleset import Rules
 
@@ -52,14 +53,14 @@ class UnitExtractor:
                 raise rules.fail(RULES, s, f"single_suffixes entry {s!r} must be one character")
         self.single = single
         self.abbreviations = w("abbreviations")
-        self.suffix_re = re.compile(names.words_pattern(multi | single | self.abbreviations))
-        self.multi_re = re.compile(names.words_pattern(multi))
+        self.suffix_re = re.compile(alternation(multi | single | self.abbreviations))
+        self.multi_re = re.compile(alternation(multi))
         self.not_org_words = w("not_org_words")
-        self.not_org_end = re.compile(f"(?:{names.words_pattern(self.not_org_words)})$")
+        self.not_org_end = re.compile(f"(?:{alternation(self.not_org_words)})$")
         self.not_org_tags = w("not_org_tags")
         self.not_org_stem = rules.pattern(RULES, rules.section(RULES, "not_org_stem", str))
-        self.right_stop = re.compile(names.words_pattern(w("right_stop")))
-        self.single_right_stop = re.compile(names.words_pattern(w("single_right_stop")))
+        self.right_stop = re.compile(alternation(w("right_stop")))
+        self.single_right_stop = re.compile(alternation(w("single_right_stop")))
         self.proper_heads = w("proper_heads")
         self.proper_tags = w("proper_tags")
         self.proper_chars = "".join(w("proper_chars"))
@@ -70,7 +71,7 @@ class UnitExtractor:
         self.conj_left = w("conjunction_left_tags")
         self.conj_right = w("conjunction_right_tags")
         self.conj_gap = rules.section(RULES, "conjunction_max_gap", int)
-        self.org_end = re.compile(f"(?:{names.words_pattern(multi | single | self.abbreviations)})$")
+        self.org_end = re.compile(f"(?:{alternation(multi | single | self.abbreviations)})$")
         self.counted = re.compile(f"(?:{self.boundary.quantifier.pattern})\\s*$")
         self.internal = w("name_internal")
         self.alias_heads = w("alias_heads")
