@@ -4,7 +4,8 @@
 >>> tables = extractor.extract("corpora/seeds")
 >>> tables.records.head()
 """
-from .api import Tables, extract, extract_to, read_tables
+from .api import Summary, Tables, extract, extract_to, read_tables
+from .settings import Settings
 
-__all__ = ["Tables", "extract", "extract_to", "read_tables"]
+__all__ = ["Settings", "Summary", "Tables", "extract", "extract_to", "read_tables"]
 __version__ = "0.1.0"

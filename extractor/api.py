@@ -9,10 +9,11 @@ from typing import Iterable, Iterator
 import pandas as pd
 
 from .document import Document
+from .engine import Summary, map_documents, run_to
 from .pipeline import DocResult, Pipeline
 from .read import iter_documents
 from .schema import TABLES
-from .write import TableWriter
+from .settings import Settings
 from .write.tables import _typed_frame, read_tables as _read_tables
 
 Input = str | os.PathLike | Document
@@ -30,20 +31,6 @@ class Tables:
         return iter((self.documents, self.mentions, self.records))
 
 
-@dataclass
-class Summary:
-    """What a run produced (the CLI prints it)."""
-
-    documents: int = 0
-    errors: int = 0
-    mentions: int = 0
-    records: int = 0
-
-    def line(self) -> str:
-        return (f"{self.documents} documents ({self.documents - self.errors} ok, {self.errors} error), "
-                f"{self.mentions} mentions, {self.records} records")
-
-
 def run(inputs: Iterable[Input], pipeline: Pipeline | None = None, texts_ok: bool = False) -> Iterator[DocResult]:
     """Stream the per-document results of ``inputs`` (lazy: one document at a time)."""
     pipeline = pipeline or Pipeline()
@@ -52,16 +39,18 @@ def run(inputs: Iterable[Input], pipeline: Pipeline | None = None, texts_ok: boo
 
 
 def extract(inputs: Input | Iterable[Input], rules: str | os.PathLike | None = None,
-            method: str = "rule") -> Tables:
+            method: str | None = None, settings: Settings | None = None, workers: int = 1) -> Tables:
     """Run the pipeline on files, folders or texts and return the tables.
 
     ``inputs`` may be a path, a text, a list of either, or Documents.
     A string that is not an existing path is taken as the text of a document.
+    ``rules`` and ``method`` override the fields of ``settings``.
     """
     if isinstance(inputs, (str, os.PathLike, Document)):
         inputs = [inputs]
+    settings = _settings(settings, rules, method)
     rows: dict[str, list[dict]] = {name: [] for name in TABLES}
-    for res in run(inputs, Pipeline(rules, method=method), texts_ok=True):
+    for res in map_documents(iter_documents(inputs, texts_ok=True), settings, workers):
         rows["documents"].append(res.document)
         rows["mentions"].extend(res.mentions)
         rows["records"].extend(res.records)
@@ -71,18 +60,22 @@ def extract(inputs: Input | Iterable[Input], rules: str | os.PathLike | None = N
 
 
 def extract_to(outdir: str | os.PathLike, inputs: Iterable[Input], fmt: str = "csv",
-               rules: str | os.PathLike | None = None, method: str = "rule") -> Summary:
-    """Run the pipeline and write the three tables into ``outdir``."""
-    pipeline = Pipeline(rules, method=method)  # bad rules fail here, before reading
-    summary = Summary()
-    with TableWriter(outdir, fmt) as writer:
-        for res in run(inputs, pipeline):
-            writer.write([res.document], res.mentions, res.records)
-            summary.documents += 1
-            summary.errors += res.document["status"] != "ok"
-            summary.mentions += len(res.mentions)
-            summary.records += len(res.records)
-    return summary
+               rules: str | os.PathLike | None = None, method: str | None = None,
+               settings: Settings | None = None, workers: int = 1, resume: bool = False,
+               engine: str = "local", scheduler: str | None = None) -> Summary:
+    """Run the pipeline and write the three tables into ``outdir``
+    (see :func:`extractor.engine.run_to` for the engines and ``resume``)."""
+    return run_to(outdir, inputs, _settings(settings, rules, method), fmt=fmt, workers=workers,
+                  resume=resume, engine=engine, scheduler=scheduler)
+
+
+def _settings(settings: Settings | None, rules: str | os.PathLike | None, method: str | None) -> Settings:
+    settings = settings or Settings()
+    if rules is not None:
+        settings = settings.with_(rules=os.fspath(rules))
+    if method is not None:
+        settings = settings.with_(method=method)
+    return settings
 
 
 def read_tables(outdir: str | os.PathLike) -> Tables:

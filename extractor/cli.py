@@ -7,10 +7,26 @@ rules (nothing was read).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from .ruleset import RuleError
+from .settings import DEFAULT_METHOD, METHODS, Settings
 from .write import FORMATS
+
+
+def _positive_int(s: str) -> int:
+    n = int(s)
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
+
+
+def _positive_float(s: str) -> float:
+    x = float(s)
+    if not x > 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return x
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -22,11 +38,32 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--out", "-o", required=True, help="output folder")
     ex.add_argument("--format", choices=FORMATS, default="csv")
     ex.add_argument("--rules", default=None, help="rules folder (default: the bundled rules/)")
-    ex.add_argument("--method", choices=["rule"], default="rule")
+    ex.add_argument("--method", choices=METHODS, default=DEFAULT_METHOD,
+                    help=f"extractors to use (default: {DEFAULT_METHOD})")
+    ex.add_argument("--model", default=None, help="trained model folder (default: the shipped model)")
+    ex.add_argument("--workers", "-j", type=_positive_int, default=None,
+                    help="worker processes (default: all cores)")
+    ex.add_argument("--engine", choices=["local", "dask"], default="local",
+                    help="local processes, or a Dask cluster (see --scheduler)")
+    ex.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                    help="Dask scheduler address (default: start a local cluster)")
+    ex.add_argument("--resume", action="store_true",
+                    help="continue into OUT, skipping documents already written")
+    ex.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    ex.add_argument("--max-chars", type=_positive_int, default=Settings.max_chars,
+                    help="a longer document becomes an error row (default: %(default)s)")
+    ex.add_argument("--max-seconds", type=_positive_float, default=Settings.max_seconds,
+                    help="a slower document becomes an error row (default: %(default)s)")
     ev = sub.add_parser("eval", help="score output tables against gold annotations")
     ev.add_argument("outdir")
     ev.add_argument("--gold", required=True, help="folder of gold JSON files")
     ev.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    rp = sub.add_parser("report", help="one self-contained HTML page of charts and records")
+    rp.add_argument("outdir", help="a folder written by `extractor extract`")
+    rp.add_argument("-o", "--output", default="report.html", help="HTML file to write")
+    tr = sub.add_parser("train", help="train the model shipped in extractor/model/ from corpora/")
+    tr.add_argument("--output", "-o", default=None, help="model folder (default: the shipped one)")
+    tr.add_argument("--seed", type=int, default=0)
     return p
 
 
@@ -35,17 +72,31 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "extract":
             return _extract(args)
+        if args.command == "report":
+            return _report(args)
+        if args.command == "train":
+            return _train(args)
         return _eval(args)
     except RuleError as e:
         print(f"extractor: broken rules: {e}", file=sys.stderr)
         return 2
+    except (ValueError, FileNotFoundError) as e:
+        print(f"extractor: {e}", file=sys.stderr)
+        return 2
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from .api import extract_to
+    from .engine import run_to
 
-    summary = extract_to(args.out, args.inputs, fmt=args.format, rules=args.rules, method=args.method)
+    settings = Settings(rules=args.rules, method=args.method, model=args.model,
+                        max_chars=args.max_chars, max_seconds=args.max_seconds)
+    summary = run_to(args.out, args.inputs, settings, fmt=args.format,
+                     workers=args.workers or os.cpu_count() or 1, resume=args.resume,
+                     progress=not args.quiet and sys.stderr.isatty(),
+                     engine=args.engine, scheduler=args.scheduler)
     print(f"{summary.line()} -> {args.out}", file=sys.stderr)
+    if summary.documents == 0 and summary.skipped:
+        return 0  # resumed a finished run: nothing left to do
     if summary.documents == 0 or summary.errors == summary.documents:
         return 1
     return 0
@@ -56,4 +107,19 @@ def _eval(args: argparse.Namespace) -> int:
 
     scores = evaluate(args.outdir, args.gold)
     print(to_markdown(scores) if args.markdown else format_table(scores))
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .report import write_report
+
+    path = write_report(args.outdir, args.output)
+    print(f"report -> {path}", file=sys.stderr)
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from .model.train import train
+
+    train(output=args.output, seed=args.seed)
     return 0

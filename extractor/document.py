@@ -52,6 +52,7 @@ class Mention:
     def row(self, doc_id: str) -> dict[str, Any]:
         d = asdict(self)
         d["doc_id"] = doc_id
+        d["confidence"] = _confidence(self.confidence)
         return d
 
 
@@ -79,7 +80,14 @@ class Record:
         d = asdict(self)
         d.pop("trigger_start")
         d["doc_id"] = doc_id
+        d["confidence"] = _confidence(self.confidence)
         return d
+
+
+def _confidence(x: float) -> float:
+    # Four decimals in every format: arithmetic noise (0.6000000000000001)
+    # would otherwise make JSONL and Parquet differ from CSV.
+    return round(float(x), 4)
 
 
 @dataclass

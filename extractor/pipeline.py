@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .document import Context, Document, Mention, Record
+from .limits import DocumentTooSlow, deadline
 from .normalize import Normalizer
 from .ruleset import Rules
+from .settings import Settings
 from .text.sentences import SentenceIndex, sentences
 
 log = logging.getLogger(__name__)
@@ -27,14 +29,28 @@ class DocResult:
     records: list[dict[str, Any]] = field(default_factory=list)
 
 
-class Pipeline:
-    """Normalizer, extractors and linker, built once from one rules folder."""
+# Raw input this many times longer than the body limit is refused before
+# normalization (markup can be several times the text it carries).
+_RAW_FACTOR = 10
 
-    def __init__(self, rules: Rules | str | None = None, method: str = "rule"):
-        self.rules = rules if isinstance(rules, Rules) else Rules(rules)
-        if method not in ("rule",):
-            raise ValueError(f"unknown method {method!r}")
-        self.method = method
+
+class Pipeline:
+    """Normalizer, extractors, model and linker, built once per process.
+
+    ``Pipeline(settings=Settings(...))`` is the general form; ``rules`` and
+    ``method`` are shortcuts that override the settings' fields.
+    """
+
+    def __init__(self, rules: Rules | str | None = None, method: str | None = None,
+                 settings: Settings | None = None):
+        settings = settings or Settings()
+        if isinstance(rules, (str, bytes)) or hasattr(rules, "__fspath__"):
+            settings = settings.with_(rules=rules)
+        if method is not None:
+            settings = settings.with_(method=method)
+        self.settings = settings
+        self.method = settings.method
+        self.rules = rules if isinstance(rules, Rules) else Rules(settings.rules)
         self.normalize = Normalizer(self.rules)
         from .fields.activities import ActivityExtractor
         from .fields.registry import field_extractors
@@ -43,18 +59,32 @@ class Pipeline:
         self.extractors = field_extractors(self.rules)
         self.activities = ActivityExtractor(self.rules)
         self.linker = Linker(self.rules)
+        self.model = None
+        if self.method != "rule":
+            from .model import load_model
+
+            self.model = load_model(settings.model, self.rules)
 
     def process(self, doc: Document) -> DocResult:
         """Rows for one document; never raises: failures become an error row."""
         mentions: list[Mention] = []
         records: list[Record] = []
+        limit = self.settings.max_chars
+        if doc.status == "ok" and len(doc.raw) > _RAW_FACTOR * limit:
+            doc.fail(f"input too long: {len(doc.raw)} characters (limit {_RAW_FACTOR * limit} before markup removal; --max-chars)")
         if doc.status == "ok":
             try:
-                self.normalize(doc)
-                if not doc.body.strip():
-                    doc.fail("empty" if not doc.raw.strip() else "no text left after removing markup and boilerplate")
-                else:
-                    mentions, records = self._extract(doc)
+                with deadline(self.settings.max_seconds):
+                    self.normalize(doc)
+                    if not doc.body.strip():
+                        doc.fail("empty" if not doc.raw.strip() else "no text left after removing markup and boilerplate")
+                    elif len(doc.body) > limit:
+                        doc.fail(f"document too long: {len(doc.body)} characters (limit {limit}; --max-chars)")
+                    else:
+                        mentions, records = self._extract(doc)
+            except DocumentTooSlow as e:
+                doc.fail(str(e))
+                mentions, records = [], []
             except Exception as e:  # noqa: BLE001 - one bad document must not stop the batch
                 log.exception("document %s failed", doc.doc_id)
                 doc.fail(f"internal error: {type(e).__name__}: {e}")
@@ -76,7 +106,16 @@ class Pipeline:
         for m in mentions:
             m.sentence = index.index(m.start)
         mentions.sort(key=lambda m: (m.start, m.end, m.field))
-        records = self.linker(body, ctx, self.activities(body, ctx), mentions)
+        activities = self.activities(body, ctx)
+        if self.model is not None:
+            # The model adds or replaces spans and activity labels by the
+            # method's merge policy (extractor/model); linking is shared.
+            mentions, activities = self.model(body, ctx, sents, mentions, activities, self.method)
+            for m in mentions:
+                if m.sentence < 0:
+                    m.sentence = index.index(m.start)
+            mentions.sort(key=lambda m: (m.start, m.end, m.field))
+        records = self.linker(body, ctx, activities, mentions)
         return mentions, records
 
 
@@ -94,3 +133,17 @@ def _document_row(doc: Document, n_mentions: int, n_records: int) -> dict[str, A
         "status": doc.status,
         "error": doc.error,
     }
+
+
+_CACHE: dict[Settings, Pipeline] = {}
+
+
+def pipeline_for(settings: Settings) -> Pipeline:
+    """The process's pipeline for ``settings``, built on first use.
+
+    Engines send the small settings object to their workers and each worker
+    process builds its pipeline once (rules, jieba, OpenCC, model)."""
+    p = _CACHE.get(settings)
+    if p is None:
+        p = _CACHE[settings] = Pipeline(settings=settings)
+    return p

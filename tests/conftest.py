@@ -44,3 +44,22 @@ def broken_rules(tmp_path: Path, name: str, old: str, new: str) -> Path:
     assert old in text, old
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     return root
+
+
+def seed_paragraph_corpus(path: Path, copies: int = 1) -> Path:
+    """A JSONL batch made of the seeds' paragraphs, three to a document and
+    ``copies`` times over (ids differ): many small real documents, for the
+    engine tests, with no need of ../shared."""
+    import json
+
+    paras = [p.strip() for f in sorted(SEEDS.glob("*.txt"))
+             for p in f.read_text(encoding="utf-8").split("\n") if len(p.strip()) > 20]
+    with open(path, "w", encoding="utf-8") as out:
+        n = 0
+        for c in range(copies):
+            for i in range(0, len(paras), 3):
+                n += 1
+                text = "\n".join(paras[i:i + 3])
+                out.write(json.dumps({"id": f"d{n:05d}", "text": text, "published": "2020-02-1" + str(c % 10)},
+                                     ensure_ascii=False) + "\n")
+    return path

@@ -53,4 +53,6 @@ def test_interrupted_write_leaves_no_table(tmp_path):
         with TableWriter(tmp_path, "csv") as w:
             w.write([_doc("d", "x")], [], [])
             raise RuntimeError("killed")
-    assert list(tmp_path.iterdir()) == []
+    # Only hidden partial tables and the resume state remain.
+    assert all(p.name.startswith(".") for p in tmp_path.iterdir())
+    assert not (tmp_path / "documents.csv").exists()

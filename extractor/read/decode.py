@@ -30,33 +30,52 @@ class DecodeError(ValueError):
 
 def decode(data: bytes, html: bool = False) -> tuple[str, str]:
     """(text, encoding name) for the bytes of one document."""
+    encoding = _detect(data, html=html, partial=False)
+    if encoding == "utf-8-sig":
+        return _strict(data[3:], "utf-8"), encoding
+    return _strict(data, encoding), encoding
+
+
+def sniff_encoding(head: bytes) -> str:
+    """The encoding of a file from its first bytes, for readers that decode
+    a large file line by line instead of holding it whole (JSONL, CSV).
+    Raises :class:`DecodeError` as :func:`decode` does."""
+    return _detect(head, html=False, partial=True)
+
+
+def _detect(data: bytes, html: bool, partial: bool) -> str:
+    """The encoding of ``data``; ``partial`` when it is only the head of a
+    file (it may end inside a character)."""
     if not data:
         raise DecodeError("empty")
     for sig, what in _SIGNATURES.items():
         if data.startswith(sig):
             raise DecodeError(f"not text: {what}")
     if data.startswith(codecs.BOM_UTF8):
-        return _strict(data[3:], "utf-8"), "utf-8-sig"
+        return "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _strict(data, "utf-16"), "utf-16"
+        return "utf-16"
     try:
-        return data.decode("utf-8"), "utf-8"
+        codecs.getincrementaldecoder("utf-8")().decode(data, final=not partial)
+        return "utf-8"
     except UnicodeDecodeError:
         pass
-    utf16 = _utf16_without_bom(data)
+    utf16 = _utf16_without_bom(data[: len(data) - len(data) % 2] if partial else data)
     if utf16:
-        return _strict(data, utf16), utf16
+        return utf16
     if html:
         m = _META_CHARSET.search(data[:4096])
         if m:
+            declared = m.group(1).decode("ascii").lower()
             try:
-                return data.decode(m.group(1).decode("ascii")), m.group(1).decode("ascii").lower()
+                data.decode(declared)
+                return declared
             except (LookupError, UnicodeDecodeError):
                 pass
     best = from_bytes(data, cp_isolation=CANDIDATES).best()
     if best is None:
         raise DecodeError("not valid text in any known encoding")
-    return str(best), best.encoding
+    return best.encoding
 
 
 def _strict(data: bytes, encoding: str) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..document import Document
-from .decode import DecodeError, decode
+from .decode import DecodeError, sniff_encoding
 
 META_FIELDS = ("title", "published", "source")
 csv.field_size_limit(1 << 28)
@@ -32,19 +32,40 @@ def _document(item: dict[str, Any], fallback_id: str, where: str) -> Document:
     return doc
 
 
-def iter_jsonl(path: Path) -> Iterator[Document]:
-    """One document per non-blank line of a JSONL file."""
+# Bytes read to decide a file's encoding before it is read line by line.
+SNIFF_BYTES = 1 << 16
+
+
+def _open_text(path: Path) -> io.TextIOWrapper:
+    """A text stream over ``path`` in its sniffed encoding (read lazily, so a
+    large file is never held whole). Raises OSError or DecodeError."""
+    f = open(path, "rb")
     try:
-        data = path.read_bytes()
-        text, _ = decode(data)
+        encoding = sniff_encoding(f.read(SNIFF_BYTES))
+        f.seek(0)
+    except (DecodeError, OSError):
+        f.close()
+        raise
+    return io.TextIOWrapper(f, encoding=encoding, newline="")
+
+
+def iter_jsonl(path: Path) -> Iterator[Document]:
+    """One document per non-blank line of a JSONL file, read line by line;
+    a line that is not valid text or not a JSON object is an error row and
+    the other lines are still read."""
+    try:
+        lines = _jsonl_lines(path)
     except (OSError, DecodeError) as e:
-        yield Document(doc_id=path.stem, source=str(path)).fail(f"cannot read JSONL: {e}")
+        yield Document(doc_id=path.stem, source=str(path)).fail(f"cannot read JSONL: {_reason(e)}")
         return
-    for n, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
+    for n, line in lines:
         where = f"{path}:{n}"
         fallback = f"{path.stem}-{n}"
+        if isinstance(line, UnicodeDecodeError):
+            yield Document(doc_id=fallback, source=where).fail(f"invalid {line.encoding} byte sequence in line")
+            continue
+        if not line.strip():
+            continue
         try:
             item = json.loads(line)
         except json.JSONDecodeError as e:
@@ -56,20 +77,67 @@ def iter_jsonl(path: Path) -> Iterator[Document]:
         yield _document(item, fallback, where)
 
 
+def _jsonl_lines(path: Path) -> Iterator[tuple[int, str | UnicodeDecodeError]]:
+    """Numbered lines, each decoded on its own (JSON Lines is UTF-8; a file
+    that is not is read in its sniffed encoding), so one bad line costs one
+    row. UTF-16 cannot be split on newline bytes and is read as a stream."""
+    with open(path, "rb") as f:
+        head = f.read(SNIFF_BYTES)
+    try:
+        encoding = sniff_encoding(head)
+    except DecodeError as e:
+        if str(e).startswith(("empty", "not text")):
+            raise
+        encoding = "utf-8"  # mostly UTF-8 with bad lines: those lines fail alone
+    if encoding.startswith("utf-16"):
+        text_stream = _open_text(path)
+
+        def stream() -> Iterator[tuple[int, str | UnicodeDecodeError]]:
+            with text_stream:
+                yield from enumerate(text_stream, 1)
+        return stream()
+
+    def lines() -> Iterator[tuple[int, str | UnicodeDecodeError]]:
+        with open(path, "rb") as f:
+            for n, raw in enumerate(f, 1):
+                if n == 1 and encoding == "utf-8-sig":
+                    raw = raw.removeprefix(b"\xef\xbb\xbf")
+                try:
+                    yield n, raw.decode("utf-8" if encoding == "utf-8-sig" else encoding)
+                except UnicodeDecodeError as e:
+                    yield n, e
+    return lines()
+
+
 def iter_csv(path: Path) -> Iterator[Document]:
     """One document per row of a CSV file with a header naming ``text``."""
     try:
-        text, _ = decode(path.read_bytes())
+        f = _open_text(path)
     except (OSError, DecodeError) as e:
-        yield Document(doc_id=path.stem, source=str(path)).fail(f"cannot read CSV: {e}")
+        yield Document(doc_id=path.stem, source=str(path)).fail(f"cannot read CSV: {_reason(e)}")
         return
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if not reader.fieldnames or "text" not in reader.fieldnames:
-        yield Document(doc_id=path.stem, source=str(path)).fail(
-            f"CSV has no 'text' column (columns: {', '.join(reader.fieldnames or []) or 'none'})")
-        return
-    try:
-        for n, row in enumerate(reader, 1):
-            yield _document(row, f"{path.stem}-{n}", f"{path}:{reader.line_num}")
-    except csv.Error as e:
-        yield Document(doc_id=f"{path.stem}-error", source=str(path)).fail(f"malformed CSV: {e}")
+    with f:
+        reader = csv.DictReader(f)
+        try:
+            fieldnames = reader.fieldnames
+        except (csv.Error, UnicodeDecodeError) as e:
+            yield Document(doc_id=path.stem, source=str(path)).fail(f"cannot read CSV: {_reason(e)}")
+            return
+        if not fieldnames or "text" not in fieldnames:
+            yield Document(doc_id=path.stem, source=str(path)).fail(
+                f"CSV has no 'text' column (columns: {', '.join(fieldnames or []) or 'none'})")
+            return
+        try:
+            for n, row in enumerate(reader, 1):
+                yield _document(row, f"{path.stem}-{n}", f"{path}:{reader.line_num}")
+        except (csv.Error, UnicodeDecodeError) as e:
+            yield Document(doc_id=f"{path.stem}-error", source=f"{path}:{reader.line_num}").fail(
+                f"malformed CSV after line {reader.line_num}: {_reason(e)}")
+
+
+def _reason(e: Exception) -> str:
+    if isinstance(e, UnicodeDecodeError):
+        return f"invalid byte sequence ({e.reason})"
+    if isinstance(e, OSError):
+        return e.strerror or str(e)
+    return str(e)

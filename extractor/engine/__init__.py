@@ -1,0 +1,103 @@
+"""Engines: run the per-document function over a stream of documents.
+
+Every engine is a *mapper*: ``documents in input order → DocResult in the
+same order``. Reading, resuming, progress and writing are shared here, so
+the tables are identical whichever engine or how many workers ran them.
+
+- ``local``: this machine's cores (:mod:`extractor.engine.local`).
+- ``dask``: a Dask distributed cluster (:mod:`extractor.engine.dask`).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from ..document import Document
+from ..pipeline import DocResult
+from ..settings import Settings
+
+ENGINES = ("local", "dask")
+
+
+@dataclass
+class Summary:
+    """What a run produced (the CLI prints it)."""
+
+    documents: int = 0
+    errors: int = 0
+    mentions: int = 0
+    records: int = 0
+    skipped: int = 0
+
+    def add(self, res: DocResult) -> None:
+        self.documents += 1
+        self.errors += res.document["status"] != "ok"
+        self.mentions += len(res.mentions)
+        self.records += len(res.records)
+
+    def line(self) -> str:
+        resumed = f" (resumed: {self.skipped} already written)" if self.skipped else ""
+        return (f"{self.documents} documents ({self.documents - self.errors} ok, {self.errors} error), "
+                f"{self.mentions} mentions, {self.records} records{resumed}")
+
+
+def map_documents(docs: Iterable[Document], settings: Settings, workers: int = 1,
+                  engine: str = "local", scheduler: str | None = None) -> Iterator[DocResult]:
+    """Per-document results of ``docs``, in input order, on ``engine``."""
+    if engine == "local":
+        from .local import map_local
+
+        return map_local(docs, settings, workers)
+    if engine == "dask":
+        from .dask import map_dask
+
+        return map_dask(docs, settings, scheduler=scheduler)
+    raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+
+
+def run_to(outdir: str | os.PathLike, inputs: Iterable, settings: Settings | None = None,
+           fmt: str = "csv", workers: int = 1, resume: bool = False, progress: bool = False,
+           engine: str = "local", scheduler: str | None = None) -> Summary:
+    """Read ``inputs``, process them on ``engine`` and write the three tables
+    into ``outdir`` as they come; ``resume`` continues an earlier run there."""
+    from ..read import iter_documents
+    from ..write import TableWriter
+    from .progress import Progress
+
+    settings = settings or Settings()
+    _check(settings)
+    summary = Summary()
+    with TableWriter(outdir, fmt, resume=resume) as writer:
+        docs: Iterator[Document] = iter_documents(inputs)
+        if writer.done:
+            docs = _skip_done(docs, writer.done, summary)
+        with Progress(enabled=progress, total=None) as bar:
+            for res in map_documents(docs, settings, workers, engine, scheduler):
+                writer.write([res.document], res.mentions, res.records)
+                summary.add(res)
+                bar.update(res.document["status"] != "ok")
+                writer.maybe_commit()
+    return summary
+
+
+def _check(settings: Settings) -> None:
+    """Fail fast on broken rules or a missing model before any document is
+    read, even when the pipelines are built elsewhere (worker processes, a
+    cluster): building a pipeline here validates every rules file."""
+    from ..pipeline import pipeline_for
+
+    pipeline_for(settings)
+
+
+def _skip_done(docs: Iterator[Document], done: "dict[tuple[str, str], int]", summary: Summary) -> Iterator[Document]:
+    """Documents not yet written, matched by (source, doc_id) with their
+    multiplicity, so a resumed run writes exactly the rest."""
+    left = dict(done)
+    for doc in docs:
+        key = (doc.source, doc.doc_id)
+        if left.get(key, 0) > 0:
+            left[key] -= 1
+            summary.skipped += 1
+            continue
+        yield doc

@@ -1,0 +1,128 @@
+"""The local engine: this machine's cores, output in input order.
+
+Documents are read in the parent, sent to worker processes in small chunks
+and their results taken back in submission order, with a bounded number of
+chunks in flight, so memory stays flat however long the input is (unlike
+``Pool.imap``, whose feeder thread reads the whole input ahead).
+
+A worker that dies (killed, out of memory, a crash in native code) does not
+stop the batch: its chunk is re-run one document at a time in a fresh pool,
+and a document that kills a worker again becomes an error row.
+"""
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Iterable, Iterator
+
+from ..document import Document
+from ..pipeline import DocResult, pipeline_for
+from ..settings import Settings
+
+# A chunk is sent once it holds this many documents or characters: enough to
+# amortize the round trip, small enough to keep both cores busy to the end.
+CHUNK_DOCS = 32
+CHUNK_CHARS = 200_000
+# Chunks in flight per worker: enough to hide the parent's reading and writing.
+IN_FLIGHT = 3
+
+
+def map_local(docs: Iterable[Document], settings: Settings, workers: int = 1) -> Iterator[DocResult]:
+    """Results of ``docs`` in input order, on ``workers`` processes."""
+    if workers <= 1:
+        pipeline = pipeline_for(settings)
+        for doc in docs:
+            yield pipeline.process(doc)
+        return
+    yield from _Pool(settings, workers).map(docs)
+
+
+def _chunks(docs: Iterable[Document]) -> Iterator[list[Document]]:
+    chunk: list[Document] = []
+    size = 0
+    for doc in docs:
+        chunk.append(doc)
+        size += len(doc.raw)
+        if len(chunk) >= CHUNK_DOCS or size >= CHUNK_CHARS:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def _init(settings: Settings) -> None:
+    pipeline_for(settings)
+
+
+def _process_chunk(settings: Settings, chunk: list[Document]) -> list[DocResult]:
+    pipeline = pipeline_for(settings)
+    return [pipeline.process(doc) for doc in chunk]
+
+
+def _start_method() -> str:
+    # Not fork: a child forked after the parent has used the Rust OpenCC
+    # deadlocks in its first conversion (its locks are copied held, the
+    # threads holding them are not). forkserver children start from a clean
+    # process that has only imported the package; each builds its pipeline.
+    methods = multiprocessing.get_all_start_methods()
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+class _Pool:
+    def __init__(self, settings: Settings, workers: int):
+        self.settings = settings
+        self.workers = workers
+        self.executor: ProcessPoolExecutor | None = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self.executor is None:
+            context = multiprocessing.get_context(_start_method())
+            if context.get_start_method() == "forkserver":
+                context.set_forkserver_preload(["extractor.pipeline"])
+            self.executor = ProcessPoolExecutor(self.workers, mp_context=context,
+                                                initializer=_init, initargs=(self.settings,))
+        return self.executor
+
+    def _restart(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+        self.executor = None
+
+    def _submit(self, chunk: list[Document]) -> Future:
+        return self._executor().submit(_process_chunk, self.settings, chunk)
+
+    def map(self, docs: Iterable[Document]) -> Iterator[DocResult]:
+        window: deque[tuple[list[Document], Future]] = deque()
+        try:
+            for chunk in _chunks(docs):
+                window.append((chunk, self._submit(chunk)))
+                if len(window) >= self.workers * IN_FLIGHT:
+                    yield from self._collect(window)
+            while window:
+                yield from self._collect(window)
+        finally:
+            self._restart()
+
+    def _collect(self, window: deque[tuple[list[Document], Future]]) -> list[DocResult]:
+        chunk, future = window.popleft()
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            pass
+        # The pool is gone with every chunk in flight: re-run this chunk one
+        # document at a time, then resubmit the rest of the window.
+        self._restart()
+        results = [self._isolated(doc) for doc in chunk]
+        for i, (c, _) in enumerate(window):
+            window[i] = (c, self._submit(c))
+        return results
+
+    def _isolated(self, doc: Document) -> DocResult:
+        try:
+            return self._submit([doc]).result()[0]
+        except BrokenProcessPool:
+            self._restart()
+            doc.fail("worker process died while processing this document")
+            return pipeline_for(self.settings).process(doc)

@@ -1,0 +1,44 @@
+"""One settings object for a run, as dateparser carries one: everything a
+worker needs to rebuild the same :class:`~extractor.pipeline.Pipeline`
+(it is small and picklable, so engines ship it instead of the pipeline)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+
+METHODS = ("rule", "model", "hybrid")
+DEFAULT_METHOD = "rule"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How documents are processed (not where they come from or go to).
+
+    - ``rules``: rules folder; None means the bundled ``rules/``.
+    - ``method``: ``rule``, ``model`` or ``hybrid`` (see ``extractor/model``).
+    - ``model``: trained pipeline folder; None means the shipped one.
+    - ``max_chars``: a longer normalized body becomes an error row.
+    - ``max_seconds``: a document taking longer becomes an error row
+      (enforced where a timer signal can interrupt it: the main thread of a
+      process, which is where the local engine's workers run it).
+    """
+
+    rules: str | None = None
+    method: str = DEFAULT_METHOD
+    model: str | None = None
+    max_chars: int = 2_000_000
+    max_seconds: float = 120.0
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise ValueError(f"unknown method {self.method!r}; choose one of {', '.join(METHODS)}")
+        if self.max_chars <= 0 or self.max_seconds <= 0:
+            raise ValueError("max_chars and max_seconds must be positive")
+        for name in ("rules", "model"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                object.__setattr__(self, name, os.fspath(value))
+
+    def with_(self, **changes: object) -> "Settings":
+        """A copy with some fields changed."""
+        return replace(self, **changes)

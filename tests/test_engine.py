@@ -1,0 +1,95 @@
+"""The local engine: output identical whatever the number of workers, a
+progress bar only when asked, a worker's death costs one document."""
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from conftest import SEEDS, seed_paragraph_corpus
+import extractor
+from extractor.cli import main
+from extractor.document import Document
+from extractor.engine import local
+from extractor.engine.local import map_local
+from extractor.read import iter_documents
+from extractor.settings import Settings
+
+TABLES = ("documents", "mentions", "records")
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("batch")
+    seed_paragraph_corpus(folder / "paragraphs.jsonl", copies=3)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    return [str(SEEDS), str(folder)]
+
+
+@pytest.fixture(scope="module")
+def one_worker(batch, tmp_path_factory):
+    out = tmp_path_factory.mktemp("w1")
+    assert main(["extract", *batch, "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    return out
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_workers_write_the_same_tables(batch, one_worker, tmp_path, workers, monkeypatch):
+    # Small chunks so that many are in flight and out-of-order completion is possible.
+    monkeypatch.setattr(local, "CHUNK_DOCS", 3)
+    assert main(["extract", *batch, "--out", str(tmp_path), "--workers", str(workers), "--quiet"]) == 0
+    for name in TABLES:
+        assert (tmp_path / f"{name}.csv").read_bytes() == (one_worker / f"{name}.csv").read_bytes(), name
+
+
+def test_every_input_has_a_row_in_order(one_worker):
+    docs = extractor.read_tables(one_worker).documents
+    assert len(docs) == 5 + 3 * 47 + 2
+    assert docs.loc[docs.doc_id == "image", "error"].item().startswith("not text")
+    assert list(docs.doc_id[:5]) == sorted(p.stem for p in SEEDS.glob("*.txt"))
+
+
+def test_api_workers_match(batch):
+    one = extractor.extract(batch[:1], workers=1)
+    two = extractor.extract(batch[:1], workers=2)
+    for a, b in zip(one, two):
+        assert a.equals(b)
+
+
+def _die(settings, chunk):
+    """A chunk function whose worker dies on one document (as in a crash in
+    native code) and behaves normally otherwise."""
+    if any(d.doc_id == "poison" for d in chunk):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return local._process_chunk(settings, chunk)
+
+
+def test_a_dying_worker_costs_one_document(monkeypatch):
+    monkeypatch.setattr(local, "_process_chunk", _die)
+    monkeypatch.setattr(local, "CHUNK_DOCS", 2)
+    texts = [f"3月{i}日,社区干部{i}名入户排查。" for i in range(1, 9)]
+    docs = [Document(doc_id=f"d{i}", source="t", raw=t) for i, t in enumerate(texts)]
+    docs.insert(3, Document(doc_id="poison", source="t", raw="毒"))
+    results = list(map_local(docs, Settings(), workers=2))
+    assert [r.document["doc_id"] for r in results] == [d.doc_id for d in docs]
+    status = {r.document["doc_id"]: (r.document["status"], r.document["error"]) for r in results}
+    assert status["poison"] == ("error", "worker process died while processing this document")
+    assert all(s == "ok" for k, (s, _) in status.items() if k != "poison")
+
+
+def test_progress_bar_only_when_asked(batch, tmp_path, capsys):
+    from extractor.engine import run_to
+
+    run_to(tmp_path / "a", [batch[0]], progress=True)
+    err = capsys.readouterr().err
+    assert "5/?" in err or "5doc" in err.replace(" ", "") and "errors" in err
+    run_to(tmp_path / "b", [batch[0]], progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_cli_summary_line_and_quiet(batch, tmp_path, capsys):
+    assert main(["extract", batch[0], "--out", str(tmp_path), "--quiet"]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("5 documents (5 ok, 0 error)")
