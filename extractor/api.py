@@ -9,12 +9,12 @@ from typing import Iterable, Iterator
 import pandas as pd
 
 from .document import Document
+from .frames import result_frames
 from .engine import Summary, map_documents, run_to
 from .pipeline import DocResult, Pipeline
 from .read import iter_documents
-from .schema import TABLES
 from .settings import Settings
-from .write.tables import _typed_frame, read_tables as _read_tables
+from .write.tables import read_tables as _read_tables
 
 Input = str | os.PathLike | Document
 
@@ -48,15 +48,8 @@ def extract(inputs: Input | Iterable[Input], rules: str | os.PathLike | None = N
     """
     if isinstance(inputs, (str, os.PathLike, Document)):
         inputs = [inputs]
-    settings = _settings(settings, rules, method)
-    rows: dict[str, list[dict]] = {name: [] for name in TABLES}
-    for res in map_documents(iter_documents(inputs, texts_ok=True), settings, workers):
-        rows["documents"].append(res.document)
-        rows["mentions"].extend(res.mentions)
-        rows["records"].extend(res.records)
-    frames = {name: _typed_frame(pd.DataFrame(rows[name], columns=cols), name)
-              for name, cols in TABLES.items()}
-    return Tables(**frames)
+    results = map_documents(iter_documents(inputs, texts_ok=True), _settings(settings, rules, method), workers)
+    return Tables(*result_frames(results))
 
 
 def extract_to(outdir: str | os.PathLike, inputs: Iterable[Input], fmt: str = "csv",

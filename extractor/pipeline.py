@@ -7,6 +7,7 @@ pure function of one document, so engines can run it anywhere.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,6 +137,10 @@ def _document_row(doc: Document, n_mentions: int, n_records: int) -> dict[str, A
 
 
 _CACHE: dict[Settings, Pipeline] = {}
+# Tasks in one process may share its pipeline from several threads (a Dask
+# worker with more than one thread, Dask's threaded scheduler): one at a
+# time is safe, and costs little since the pipeline is mostly pure Python.
+_LOCK = threading.Lock()
 
 
 def pipeline_for(settings: Settings) -> Pipeline:
@@ -147,3 +152,11 @@ def pipeline_for(settings: Settings) -> Pipeline:
     if p is None:
         p = _CACHE[settings] = Pipeline(settings=settings)
     return p
+
+
+def process_batch(settings: Settings, docs: list[Document]) -> list[DocResult]:
+    """Results of ``docs`` with this process's pipeline: the task every
+    engine ships to its workers (with the small settings, not the pipeline)."""
+    with _LOCK:
+        pipeline = pipeline_for(settings)
+        return [pipeline.process(doc) for doc in docs]

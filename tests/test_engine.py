@@ -13,7 +13,6 @@ from extractor.cli import main
 from extractor.document import Document
 from extractor.engine import local
 from extractor.engine.local import map_local
-from extractor.read import iter_documents
 from extractor.settings import Settings
 
 TABLES = ("documents", "mentions", "records")

@@ -52,7 +52,7 @@ def map_documents(docs: Iterable[Document], settings: Settings, workers: int = 1
     if engine == "dask":
         from .dask import map_dask
 
-        return map_dask(docs, settings, scheduler=scheduler)
+        return map_dask(docs, settings, scheduler=scheduler, workers=workers)
     raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
 
 

@@ -19,6 +19,7 @@ from typing import Iterable, Iterator
 
 from ..document import Document
 from ..pipeline import DocResult, pipeline_for
+from ..pipeline import process_batch as _process_chunk
 from ..settings import Settings
 
 # A chunk is sent once it holds this many documents or characters: enough to
@@ -54,11 +55,6 @@ def _chunks(docs: Iterable[Document]) -> Iterator[list[Document]]:
 
 def _init(settings: Settings) -> None:
     pipeline_for(settings)
-
-
-def _process_chunk(settings: Settings, chunk: list[Document]) -> list[DocResult]:
-    pipeline = pipeline_for(settings)
-    return [pipeline.process(doc) for doc in chunk]
 
 
 def _start_method() -> str:
