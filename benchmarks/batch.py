@@ -1,0 +1,143 @@
+"""The whole batch job (read → process → write), as a user runs it.
+
+usage: python benchmarks/batch.py [--methods rule,hybrid] [--workers 1,2] [--quick]
+
+For each corpus, method and worker count, runs ``extractor extract`` in a
+child process and reports documents/s, MB/s, wall time as a ratio to the
+floor of the job, and peak memory: the largest process's RSS, and the
+tree's PSS (parent, forkserver and workers; shared pages counted once, so
+the sum is the memory the job really holds). The floor is traditional→simplified
+conversion (OpenCC, Rust) plus jieba segmentation of the same texts on one
+core: the least any pipeline of this shape has to do.
+
+Corpora: the xwlb-2020 stories in ../shared (3,715 stories, 6 MB), the
+seeds repeated to about 5 MB, and the same 4x larger (20 MB) to show that
+memory stays flat as the corpus grows.
+A benchmark, not a test: run it by hand and put the figures in the README.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parent.parent
+XWLB = REPO.parent / "shared" / "corpus" / "external" / "xwlb-2020" / "stories.jsonl"
+
+
+def seeds_jsonl(path: Path, megabytes: float) -> Path:
+    """The seeds repeated (distinct ids) to about ``megabytes`` of UTF-8."""
+    files = sorted((REPO / "corpora" / "seeds").glob("*.txt"))
+    texts = [(f.stem, f.read_text(encoding="utf-8")) for f in files]
+    size, n = 0, 0
+    with open(path, "w", encoding="utf-8") as out:
+        while size < megabytes * 1e6:
+            for stem, text in texts:
+                n += 1
+                out.write(json.dumps({"id": f"{stem}-{n}", "text": text}, ensure_ascii=False) + "\n")
+                size += len(text.encode("utf-8"))
+    return path
+
+
+def corpus_texts(path: Path) -> list[str]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line)["text"] for line in f if line.strip()]
+
+
+def floor_seconds(texts: list[str]) -> float:
+    """OpenCC (hk2s, Rust) + jieba over ``texts``, on one core."""
+    code = (
+        "import json,sys,time,jieba\n"
+        "from extractor.normalize.convert import to_simplified\n"
+        "jieba.setLogLevel(60); jieba.initialize()\n"
+        "texts=json.load(open(sys.argv[1],encoding='utf-8'))\n"
+        "t=time.perf_counter()\n"
+        "for x in texts: jieba.lcut(to_simplified(x))\n"
+        "print(time.perf_counter()-t)\n")
+    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8", delete=False) as f:
+        json.dump(texts, f, ensure_ascii=False)
+    try:
+        out = subprocess.run([sys.executable, "-c", code, f.name], cwd=REPO, check=True,
+                             capture_output=True, text=True).stdout
+    finally:
+        os.unlink(f.name)
+    return float(out.strip().splitlines()[-1])
+
+
+def run_job(corpus: Path, method: str, workers: int) -> tuple[float, float, float, str]:
+    """(wall seconds, peak RSS of the largest process MB, peak PSS summed over the tree MB, summary)."""
+    with tempfile.TemporaryDirectory() as out:
+        cmd = [sys.executable, "-m", "extractor", "extract", str(corpus), "--out", out, "--quiet",
+               "--method", method, "--workers", str(workers)]
+        t = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        root = psutil.Process(proc.pid)
+        largest = total = 0.0
+        while proc.poll() is None:
+            try:
+                info = [p.memory_full_info() for p in [root, *root.children(recursive=True)]]
+            except psutil.Error:
+                info = []
+            if info:
+                largest = max(largest, max(i.rss for i in info) / 2**20)
+                total = max(total, sum(i.pss for i in info) / 2**20)
+            time.sleep(0.1)
+        wall = time.perf_counter() - t
+        err = proc.stderr.read().strip()
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed: {err}")
+        return wall, largest, total, err.splitlines()[-1] if err else ""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--methods", default="rule,hybrid")
+    ap.add_argument("--workers", default="1,2")
+    ap.add_argument("--quick", action="store_true", help="the 5 MB corpora only, no 4x corpus")
+    args = ap.parse_args()
+    methods = args.methods.split(",")
+    workers = [int(w) for w in args.workers.split(",")]
+    print(f"# batch benchmark, {date.today()}, {platform.node()}: {os.cpu_count()} cores, "
+          f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}\n")
+    print("| corpus | method | workers | docs | MB | wall s | docs/s | MB/s | x floor | peak MB (largest RSS / tree PSS) |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    with tempfile.TemporaryDirectory() as tmp:
+        corpora = []
+        if XWLB.exists():
+            corpora.append(("xwlb-2020", XWLB))
+        else:
+            print(f"(skipped {XWLB}: not found)")
+        corpora.append(("seeds ~5 MB", seeds_jsonl(Path(tmp) / "seeds5.jsonl", 5)))
+        if not args.quick:
+            corpora.append(("seeds ~20 MB (4x)", seeds_jsonl(Path(tmp) / "seeds20.jsonl", 20)))
+        for name, path in corpora:
+            texts = corpus_texts(path)
+            mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+            floor = floor_seconds(texts)
+            print(f"| {name} | floor (OpenCC + jieba) | 1 | {len(texts)} | {mb:.1f} | {floor:.1f} | "
+                  f"{len(texts) / floor:.0f} | {mb / floor:.2f} | 1.0 | |", flush=True)
+            for method in methods:
+                for w in workers:
+                    if "4x" in name and (method != "rule" or w != max(workers)):
+                        continue  # the 4x corpus only shows memory flatness
+                    try:
+                        wall, largest, total, _ = run_job(path, method, w)
+                    except RuntimeError as e:
+                        print(f"| {name} | {method} | {w} | failed: {str(e)[-120:]} |")
+                        continue
+                    print(f"| {name} | {method} | {w} | {len(texts)} | {mb:.1f} | {wall:.1f} | "
+                          f"{len(texts) / wall:.0f} | {mb / wall:.2f} | {wall / floor:.1f} | "
+                          f"{largest:.0f} / {total:.0f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
