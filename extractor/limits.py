@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -21,11 +22,15 @@ def deadline(seconds: float) -> Iterator[None]:
     """Raise :class:`DocumentTooSlow` in the block after ``seconds``.
 
     A real-time timer signal interrupts Python code wherever it is, so no
-    extractor has to poll a clock. Signals reach only the main thread; in
-    other threads (Dask's workers) the block runs unlimited and the size
-    limit is what bounds it. C code that never returns to the interpreter
-    (a catastrophic regular expression) is not interrupted: that is why the
-    rules' patterns are tested for linear time (tests/test_regex_safety.py).
+    extractor has to poll a clock; Python's regular-expression engine checks
+    for signals as it backtracks, so a runaway pattern is stopped too. Code
+    in C extensions that does not check (lxml parsing a page, OpenCC
+    converting a text) finishes its call first: the size limit bounds those.
+    Signals reach only the main thread; in other threads (Dask's workers)
+    the block runs unlimited and the size limit is what bounds it.
+
+    Deadlines nest: an enclosing one is put back when the block ends, with
+    the time it has left (if that ran out inside the block, it fires then).
     """
     if not _can_alarm():
         yield
@@ -34,10 +39,16 @@ def deadline(seconds: float) -> Iterator[None]:
     def _expire(signum: int, frame: object) -> None:
         raise DocumentTooSlow(f"took longer than {seconds:g} s (limit: --max-seconds)")
 
+    started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, _expire)
+    outer, _ = signal.getitimer(signal.ITIMER_REAL)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer:
+            # Re-arm the enclosing deadline with what is left of it (a tiny
+            # positive delay when it is already past: it fires at once).
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 1e-6))

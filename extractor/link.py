@@ -73,13 +73,19 @@ class Linker:
         paragraphs = self._paragraphs(body, usable)
         sections = self._sections(body, paragraphs, main_unit, main_community, ctx.title)
         records.sort(key=lambda r: (r.start, r.trigger_start))
+        starts: dict[int, list[int]] = {}  # paragraph -> its mentions' starts (sorted)
         for n, rec in enumerate(records, 1):
             rec.record_id = n
             pi = _paragraph_of(paragraphs, rec.start)
             para, section = paragraphs[pi], sections[pi]
             clause = _clause_of(body, rec)
-            in_clause = [m for m in para.mentions if clause.start <= m.start < clause.end]
-            in_sent = [m for m in para.mentions if rec.start <= m.start < rec.end]
+            # Bisect, not a scan of the paragraph: a text with no line breaks
+            # is one paragraph, and scanning it once per record is quadratic.
+            if pi not in starts:
+                starts[pi] = [m.start for m in para.mentions]
+            at = starts[pi]
+            in_clause = para.mentions[bisect.bisect_left(at, clause.start):bisect.bisect_left(at, clause.end)]
+            in_sent = para.mentions[bisect.bisect_left(at, rec.start):bisect.bisect_left(at, rec.end)]
             trigger_at = rec.trigger_start if rec.trigger_start >= 0 else rec.start
             rec.unit = (_subject(in_clause, trigger_at) or _subject(in_sent, trigger_at)
                         or para.subject or section.unit)

@@ -71,8 +71,13 @@ class Pipeline:
         mentions: list[Mention] = []
         records: list[Record] = []
         limit = self.settings.max_chars
-        if doc.status == "ok" and len(doc.raw) > _RAW_FACTOR * limit:
-            doc.fail(f"input too long: {len(doc.raw)} characters (limit {_RAW_FACTOR * limit} before markup removal; --max-chars)")
+        # Plain text shrinks little in normalization: refuse it before paying
+        # for it. Markup may be many times the text it carries.
+        markup = doc.is_html or "<" in doc.raw
+        raw_limit = _RAW_FACTOR * limit if markup else limit
+        if doc.status == "ok" and len(doc.raw) > raw_limit:
+            doc.fail(f"document too long: {len(doc.raw)} characters (limit {raw_limit}"
+                     f"{' before markup removal' if markup else ''}; --max-chars)")
         if doc.status == "ok":
             try:
                 with deadline(self.settings.max_seconds):

@@ -93,5 +93,11 @@ def find_amounts(body: str, nr: NumberRules) -> Iterator[Amount]:
         if not _counts_something(m) or _blocked(m, body, nr, skip):
             continue
         amount = resolve(m, body, nr)
-        if amount is not None:
+        if amount is not None and not _too_many_people(amount, nr):
             yield amount
+
+
+def _too_many_people(amount: Amount, nr: NumberRules) -> bool:
+    """More people than there are (``max_people_count``): noise, not a count."""
+    return (amount.kind == "count" and amount.word in nr.people_measures
+            and max(amount.low, amount.high or 0) > nr.people.max_count)

@@ -19,7 +19,9 @@ from extractor.text.numerals import DIGITS, number_text, parse_number
 # an optional head ending in a unit, the two digits, and the units after them.
 _DIGIT = "一二两三四五六七八九"
 _ADJACENT = re.compile(rf"^(?P<head>.*[十百千万亿])?(?P<a>[{_DIGIT}])(?P<b>[{_DIGIT}])(?P<units>[十百千万亿]*)$")
-_TRAILING_UNITS = re.compile(r"[十百千万亿拾佰仟]+$")
+# Starts only where a run of units starts (a search would otherwise rescan
+# a long run from each of its characters).
+_TRAILING_UNITS = re.compile(r"(?<![十百千万亿拾佰仟])[十百千万亿拾佰仟]+$")
 _BARE_BIG = set("百千万亿佰仟")
 # Named groups of the finder that make up the number, and those after it.
 _NUMBER_GROUPS = ("num", "num2", "inf", "big")

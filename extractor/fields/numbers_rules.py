@@ -53,6 +53,7 @@ class PeopleRules:
     context_kind: dict[str, str]            # word -> team | served
     household: re.Pattern[str]
     context_chars: int
+    max_count: int                          # more people than this counts nobody
 
 
 @dataclass
@@ -285,6 +286,7 @@ def load_people_rules(rules: Rules) -> PeopleRules:
         household=re.compile(
             rf"\d[ ]?(?:{_alt(_words(rules, PEOPLE, data, 'household_measures'))})[ ,、]?$"),
         context_chars=_int(rules, PEOPLE, data, "context_chars"),
+        max_count=_int(rules, PEOPLE, data, "max_people_count"),
     )
     for w in pr.adjacent_only:
         if w not in kind_of:

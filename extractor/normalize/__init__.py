@@ -21,7 +21,9 @@ from .script import detect_script
 # C0/C1 controls (but tab and newline), zero-width marks, lone surrogates:
 # never text, and a lone surrogate cannot even be written as UTF-8.
 _JUNK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff\ud800-\udfff]")
-_TRAILING_WS = re.compile(r"[ \t]+\n")
+# Starts only where a run of blanks starts: else a long run with no line
+# break after it is rescanned from each of its characters (quadratic).
+_TRAILING_WS = re.compile(r"(?<![ \t])[ \t]+\n")
 _MANY_BLANKS = re.compile(r"\n{3,}")
 
 

@@ -72,15 +72,38 @@ def html_to_text(markup: str) -> tuple[str, dict[str, str]]:
     return text, titles
 
 
-_TAG = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<[^>]*>", re.I | re.S)
+# A tag holds no "<" (so a long run of "<" is not rescanned to its end from
+# each one); script and style blocks are cut by _drop_blocks, in one pass.
+_TAG = re.compile(r"<[^<>]*>")
+_RAW_BLOCK = re.compile(r"<(script|style)\b", re.I)
+_RAW_END = {tag: re.compile(rf"</{tag}", re.I) for tag in ("script", "style")}
 
 
 def _strip_tags(markup: str) -> str:
     """Text of markup by deleting tags (a fallback for trees libxml2 truncates)."""
-    text = _TAG.sub("\n", markup)
+    text = _TAG.sub("\n", _drop_blocks(markup))
     text = html_lib.unescape(text)
-    return _BLANKS.sub("\n\n", re.sub(r"[ \t]*\n[ \t]*", "\n", text)).strip()
+    text = "\n".join(line.strip(" \t") for line in text.split("\n"))
+    return _BLANKS.sub("\n\n", text).strip()
 
+
+def _drop_blocks(markup: str) -> str:
+    """``markup`` without ``<script>``/``<style>`` blocks; an unclosed one
+    runs to the end, as in a browser. Linear: each search starts where the
+    last one ended."""
+    out: list[str] = []
+    pos = 0
+    while True:
+        m = _RAW_BLOCK.search(markup, pos)
+        if m is None:
+            out.append(markup[pos:])
+            return "\n".join(out)
+        out.append(markup[pos:m.start()])
+        close = _RAW_END[m.group(1).lower()].search(markup, m.end())
+        if close is None:
+            return "\n".join(out)
+        end = markup.find(">", close.end())
+        pos = len(markup) if end < 0 else end + 1
 
 
 def _fold(s: str, full_page: bool) -> str:

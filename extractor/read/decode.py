@@ -24,6 +24,15 @@ _SIGNATURES = {
 }
 
 
+# A file cut in the middle of a character, or one stray byte in an article,
+# should not cost the whole text: UTF-8 with at most this share of its
+# non-ASCII bytes invalid is read with U+FFFD in their place. (GBK or Big5
+# bytes read as UTF-8 are mostly invalid, so they are never taken for it.)
+MAX_INVALID_UTF8 = 0.01
+REPLACED_UTF8 = "utf-8 (invalid bytes replaced)"
+_ASCII = bytes(range(128))
+
+
 class DecodeError(ValueError):
     """Bytes that are not text in any known encoding (message is the reason)."""
 
@@ -31,7 +40,11 @@ class DecodeError(ValueError):
 def decode(data: bytes, html: bool = False) -> tuple[str, str]:
     """(text, encoding name) for the bytes of one document."""
     encoding = _detect(data, html=html, partial=False)
+    if encoding == REPLACED_UTF8:
+        return data.decode("utf-8", errors="replace"), encoding
     if encoding == "utf-8-sig":
+        if _mostly_utf8(data[3:]):
+            return data[3:].decode("utf-8", errors="replace"), REPLACED_UTF8
         return _strict(data[3:], "utf-8"), encoding
     return _strict(data, encoding), encoding
 
@@ -72,10 +85,29 @@ def _detect(data: bytes, html: bool, partial: bool) -> str:
                 return declared
             except (LookupError, UnicodeDecodeError):
                 pass
+    if not partial and _mostly_utf8(data):
+        return REPLACED_UTF8
     best = from_bytes(data, cp_isolation=CANDIDATES).best()
     if best is None:
         raise DecodeError("not valid text in any known encoding")
     return best.encoding
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def writable(text: str) -> str:
+    """``text`` with every lone surrogate replaced by U+FFFD, so that it can
+    be written as UTF-8 (file names that are not UTF-8 decode to surrogates,
+    and JSON may escape one)."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 but for a few invalid bytes (see :data:`MAX_INVALID_UTF8`)."""
+    non_ascii = len(data) - len(data.translate(None, _ASCII))
+    invalid = data.decode("utf-8", errors="replace").count("\ufffd") - data.count("\ufffd".encode())
+    return 0 < invalid <= non_ascii * MAX_INVALID_UTF8
 
 
 def _strict(data: bytes, encoding: str) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..document import Document
-from .decode import DecodeError, decode
+from .decode import DecodeError, decode, writable
 from .tables import iter_csv, iter_jsonl
 
 TEXT_SUFFIXES = {".txt", ".md", ".text"}
@@ -19,6 +19,15 @@ def iter_documents(inputs: Iterable[str | os.PathLike], texts_ok: bool = False) 
     """Documents of every input: files, folders (walked, sorted), ``-`` for
     standard input. With ``texts_ok``, a string that is not an existing path
     is taken as the text of a document (the Python API's convenience)."""
+    for doc in _documents(inputs, texts_ok):
+        # Ids and paths go into every table, and tables are UTF-8: a lone
+        # surrogate (a JSON escape, a file-name byte that is not UTF-8) in
+        # them would stop the writer, and with it the batch.
+        doc.doc_id, doc.source = writable(doc.doc_id), writable(doc.source)
+        yield doc
+
+
+def _documents(inputs: Iterable[str | os.PathLike], texts_ok: bool) -> Iterator[Document]:
     n_text = 0
     for item in inputs:
         if isinstance(item, Document):

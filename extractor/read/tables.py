@@ -46,7 +46,9 @@ def _open_text(path: Path) -> io.TextIOWrapper:
     except (DecodeError, OSError):
         f.close()
         raise
-    return io.TextIOWrapper(f, encoding=encoding, newline="")
+    # A stray bad byte past the sniffed head becomes U+FFFD in its cell
+    # rather than ending the file's rows.
+    return io.TextIOWrapper(f, encoding=encoding, newline="", errors="replace")
 
 
 def iter_jsonl(path: Path) -> Iterator[Document]:
