@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out
 
-.PHONY: run test install eval clean
+.PHONY: run test install eval clean model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ test: $(STAMP)
 # Scores on the dev gold (needs ../shared beside the clone).
 eval: run
 	$(BIN)/extractor eval $(OUT) --gold ../shared/gold/dev
+
+# Retrain the shipped model (extractor/model/trained/) from corpora/train/;
+# about half an hour on 2 cores. Figures: python benchmarks/methods.py.
+model: $(STAMP)
+	$(BIN)/extractor train
 
 clean:
 	rm -rf $(OUT) .pytest_cache

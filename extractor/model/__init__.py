@@ -1,0 +1,38 @@
+"""Model-based extractors: a spaCy pipeline trained in this repository.
+
+- ``ner``: UNIT and COMMUNITY spans (character tokens, extractor/model/layers.py);
+- ``textcat_multilabel``: the activity types of a clause.
+
+Trained by ``make model`` / ``extractor train`` (extractor/model/train.py,
+configs ner.cfg and textcat.cfg, data in corpora/train/) and shipped in
+``extractor/model/trained/``. ``--method model`` uses the model's spans and
+clause labels (dates, headcounts and quantities stay the rules': the model
+does not predict them); ``--method hybrid`` merges them with the rules by the
+policy of :mod:`extractor.model.merge` and the thresholds of rules/model.yaml.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the runtime imports spaCy: only when a model is loaded
+    from ..ruleset import Rules
+    from .runtime import ModelExtractor
+
+SHIPPED = Path(__file__).resolve().parent / "trained"
+
+
+def load_model(path: str | None, rules: "Rules") -> "ModelExtractor":
+    """The trained pipeline at ``path`` (None: the shipped one), wrapped for
+    the Pipeline hook. A missing model raises FileNotFoundError."""
+    where = Path(path) if path else SHIPPED
+    if not (where / "config.cfg").is_file():
+        hint = "run `make model` (or `extractor train`) to train it" if path is None else "give a folder written by `extractor train`"
+        raise FileNotFoundError(f"no trained model in {where}: {hint}")
+    import spacy
+
+    from . import layers  # noqa: F401 - registers the custom embedding layer before loading
+    from .runtime import ModelExtractor
+
+    nlp = spacy.load(where)
+    return ModelExtractor(nlp, rules, where)

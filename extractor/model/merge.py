@@ -1,0 +1,184 @@
+"""What the model's predictions become: mentions and records, alone
+(``method="model"``) or merged with the rules' (``method="hybrid"``).
+
+Pure functions of the predictions, so the merge policy is tested on plain
+data (tests/cases/model_merge.yaml) without a model.
+
+Hybrid policy, per field:
+
+- dates, headcounts, quantities: the rules' alone (the model does not
+  predict them).
+- units and communities: every rule mention is kept, value and all (the
+  rules give the canonical name). A model span on exactly the same
+  characters with the same label, scoring ``model_threshold`` or more,
+  confirms it: ``source`` becomes
+  ``rule+model`` and ``confidence`` the noisy-OR of both. A model span the
+  rules did not find is added (``source="model"``, confidence = its score)
+  when it scores at least ``add_threshold``, has ``min_chars`` characters,
+  is no generic word by the rules' lexicons (a bare suffix such as 工作队,
+  有关部门: extractor/model/generic.py) and touches no character of any rule
+  mention (overlapping disagreement:
+  the rules win, their boundaries follow the annotation guideline). Its
+  value is the rules' canonical name where the rules found the same text
+  elsewhere in the document, else its text.
+- activity records: every rule record is kept; when the clause holding its
+  trigger scores at least ``agree_threshold`` for its type it becomes
+  ``rule+model`` with the noisy-OR confidence. A sentence with no rule record
+  of a type gets a model record of that type when one of its clauses scores
+  at least ``add_threshold``, unless the rules found a trigger of that type
+  there and their negation / non-work filters dropped it (没有做核酸检测: the
+  classifier does not see negation, the rules do; a trigger dropped only for
+  being part of a name, 保供 of 保供专班, vetoes nothing).
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+from ..document import Mention, Record
+from ..fields.activities import Trigger, evidence_span
+from ..text.sentences import Span, clauses as clause_spans
+from .policy import ActivityPolicy, SpanPolicy
+
+FIELD_OF = {"UNIT": "unit", "COMMUNITY": "community"}
+NAME_FIELDS = frozenset(FIELD_OF.values())
+
+
+@dataclass(frozen=True)
+class SpanPrediction:
+    """A UNIT or COMMUNITY span of the body with the model's score."""
+
+    start: int
+    end: int
+    label: str
+    score: float
+
+
+@dataclass
+class ClausePrediction:
+    """One clause of a sentence with the score of every activity type."""
+
+    sentence: Span
+    clause: Span
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+def noisy_or(a: float, b: float) -> float:
+    """The confidence of two independent sources that agree."""
+    return round(1.0 - (1.0 - a) * (1.0 - b), 4)
+
+
+# ---------------------------------------------------------------- mentions
+
+def model_mentions(body: str, spans: list[SpanPrediction], policy: SpanPolicy) -> list[Mention]:
+    """``method="model"``: the spans scoring ``model_threshold`` or more; a
+    span's value is its text (the model does not group names)."""
+    return [Mention(field=FIELD_OF[s.label], text=body[s.start:s.end], value=body[s.start:s.end],
+                    start=s.start, end=s.end, source="model", confidence=round(s.score, 4))
+            for s in spans if s.score >= policy.model_threshold]
+
+
+def merge_mentions(body: str, rule: list[Mention], spans: list[SpanPrediction], policy: SpanPolicy,
+                   generic: Callable[[str, str], bool] = lambda field, text: False) -> list[Mention]:
+    """``method="hybrid"``: the rule mentions, confirmed or not, plus the
+    model spans the rules missed (see the module docstring); ``generic(field,
+    text)`` says which texts are generic words, never added."""
+    out = [replace(m) for m in rule]
+    scores: dict[tuple[int, int, str], float] = {}
+    for s in spans:
+        key = (s.start, s.end, FIELD_OF[s.label])
+        scores[key] = max(scores.get(key, 0.0), s.score)
+    claimed = bytearray(len(body) + 1)
+    canonical: dict[tuple[str, str], str] = {}
+    for m in out:
+        claimed[m.start:m.end] = b"\1" * (m.end - m.start)
+        if m.field in NAME_FIELDS:
+            canonical.setdefault((m.field, m.text), m.value)
+            score = scores.get((m.start, m.end, m.field), 0.0)
+            if score >= policy.model_threshold:
+                m.source = "rule+model"
+                m.confidence = noisy_or(m.confidence, score)
+    added: list[Mention] = []
+    for s in sorted(spans, key=lambda s: (-s.score, s.start)):
+        if s.score < policy.add_threshold or s.end - s.start < policy.min_chars:
+            continue
+        fld, text = FIELD_OF[s.label], body[s.start:s.end]
+        if any(claimed[s.start:s.end]) or generic(fld, text):
+            continue
+        claimed[s.start:s.end] = b"\1" * (s.end - s.start)
+        added.append(Mention(field=fld, text=text, value=canonical.get((fld, text), text),
+                             start=s.start, end=s.end, source="model", confidence=round(s.score, 4)))
+    return out + added
+
+
+# ---------------------------------------------------------------- records
+
+def _record(body: str, pred: ClausePrediction, slug: str, max_sentence: int) -> Record:
+    """A model record: its trigger is the clause the classifier read, and its
+    evidence the sentence (or the clauses around it when the sentence is
+    longer than ``max_sentence``, as for rule records). ``trigger_start``, the
+    linker's anchor, is the clause's last character, so every unit named in
+    the clause counts as named before the activity."""
+    c = pred.clause
+    ev = evidence_span(body, pred.sentence, Trigger(c.start, c.end, slug), max_sentence)
+    return Record(activity_type=slug, trigger=body[c.start:c.end], trigger_start=c.end - 1,
+                  sentence=body[ev.start:ev.end], start=ev.start, end=ev.end, source="model",
+                  confidence=round(pred.scores[slug], 4))
+
+
+def _best_per_sentence(preds: list[ClausePrediction], threshold: float) -> dict[tuple[int, str], ClausePrediction]:
+    """(sentence start, type) → its highest-scoring clause at ``threshold`` or more."""
+    best: dict[tuple[int, str], ClausePrediction] = {}
+    for p in preds:
+        for slug, score in p.scores.items():
+            if score >= threshold:
+                key = (p.sentence.start, slug)
+                if key not in best or score > best[key].scores[slug]:
+                    best[key] = p
+    return best
+
+
+def model_records(body: str, preds: list[ClausePrediction], policy: ActivityPolicy,
+                  max_sentence: int) -> list[Record]:
+    """``method="model"``: one record per sentence and type scoring
+    ``model_threshold`` or more in one of the sentence's clauses."""
+    best = _best_per_sentence(preds, policy.model_threshold)
+    out = [_record(body, p, slug, max_sentence) for (_, slug), p in best.items()]
+    return sorted(out, key=lambda r: (r.start, r.trigger_start, r.activity_type))
+
+
+def merge_records(body: str, rule: list[Record], preds: list[ClausePrediction], policy: ActivityPolicy,
+                  max_sentence: int, vetoed: frozenset[tuple[int, str]] = frozenset()) -> list[Record]:
+    """``method="hybrid"``: the rule records, confirmed or not, plus model
+    records of the types no rule record gives for a sentence; ``vetoed``
+    holds the (sentence start, type) pairs whose rule triggers the rules'
+    filters dropped, where nothing is added."""
+    out = [replace(r) for r in rule]
+    covered: set[tuple[int, str]] = set()
+    ordered = sorted(preds, key=lambda p: p.clause.start)
+    starts = [p.clause.start for p in ordered]
+    for r in out:
+        at = r.trigger_start if r.trigger_start >= 0 else r.start
+        pred = _clause_at(ordered, starts, at)
+        if pred is None:
+            continue
+        covered.add((pred.sentence.start, r.activity_type))
+        score = pred.scores.get(r.activity_type, 0.0)
+        if score >= policy.agree_threshold:
+            r.source = "rule+model"
+            r.confidence = noisy_or(r.confidence, score)
+    best = _best_per_sentence(preds, policy.add_threshold)
+    out += [_record(body, p, slug, max_sentence) for (s, slug), p in best.items()
+            if (s, slug) not in covered and (s, slug) not in vetoed]
+    return sorted(out, key=lambda r: (r.start, r.trigger_start, r.activity_type))
+
+
+def _clause_at(ordered: list[ClausePrediction], starts: list[int], offset: int) -> ClausePrediction | None:
+    i = bisect.bisect_right(starts, offset) - 1
+    return ordered[i] if i >= 0 and offset < ordered[i].clause.end else None
+
+
+def sentence_clauses(body: str, sents: list[Span]) -> list[tuple[Span, Span]]:
+    """(sentence, clause) for every clause of every sentence, in text order."""
+    return [(s, c) for s in sents for c in clause_spans(body, s)]
