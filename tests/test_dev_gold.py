@@ -43,3 +43,20 @@ def test_scores_agree_with_reference_scorer(outdir):
 def test_dev_gold_targets(outdir, field, target):
     scores = evaluate(outdir, shared_path("gold", "dev"))
     assert scores[field].f1 >= target, (field, scores[field])
+
+
+@pytest.fixture(scope="module")
+def hybrid_outdir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("seeds-hybrid")
+    extractor.extract_to(out, [SEEDS], method="hybrid")
+    return out
+
+
+def test_hybrid_loses_nothing_to_the_rules(outdir, hybrid_outdir):
+    """Issue 4's merge targets: records not below rule-only, no field more
+    than 0.01 below it."""
+    gold = shared_path("gold", "dev")
+    rule, hybrid = evaluate(outdir, gold), evaluate(hybrid_outdir, gold)
+    assert hybrid["records"].f1 >= rule["records"].f1
+    for field in rule:
+        assert hybrid[field].f1 >= rule[field].f1 - 0.01, (field, rule[field], hybrid[field])
