@@ -214,7 +214,9 @@ def test_pipeline_is_linear(timed, name, make):
     if not _superlinear({}, t_long):
         return      # every stage under its floor
     t_short = _stage_times(timed, copies)
-    for _ in range(2):
+    # Best of several: a stage that is really superlinear fails every time,
+    # a noisy neighbour on a shared 2-core machine does not (seen at 15.0x).
+    for _ in range(5):
         if not _superlinear(t_short, t_long):
             return
         t_short = _best(t_short, _stage_times(timed, copies))
