@@ -76,7 +76,7 @@ class _Pool:
         if self.executor is None:
             context = multiprocessing.get_context(_start_method())
             if context.get_start_method() == "forkserver":
-                context.set_forkserver_preload(["extractor.pipeline"])
+                context.set_forkserver_preload(["extractor.engine.preload"])
             self.executor = ProcessPoolExecutor(self.workers, mp_context=context,
                                                 initializer=_init, initargs=(self.settings,))
         return self.executor

@@ -10,11 +10,16 @@ from __future__ import annotations
 import re
 
 _NEEDS_GUARD = re.compile(r"'*[=+\-@\t\r]")
+# First characters that can need a guard: a cheap test before the regex,
+# since the writer asks for every cell of every row.
+_MAY_NEED = frozenset("'=+-@\t\r")
 _GUARDED = re.compile(r"'+[=+\-@\t\r]")
 
 
 def guard(cell: str) -> str:
     """The cell as written to CSV."""
+    if not cell or cell[0] not in _MAY_NEED:
+        return cell
     return "'" + cell if _NEEDS_GUARD.match(cell) else cell
 
 
