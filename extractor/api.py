@@ -11,7 +11,6 @@ import pandas as pd
 from .document import Document
 from .frames import result_frames
 from .engine import Summary, map_documents, run_to
-from .pipeline import DocResult, Pipeline
 from .read import iter_documents
 from .settings import Settings
 from .write.tables import read_tables as _read_tables
@@ -29,13 +28,6 @@ class Tables:
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
         return iter((self.documents, self.mentions, self.records))
-
-
-def run(inputs: Iterable[Input], pipeline: Pipeline | None = None, texts_ok: bool = False) -> Iterator[DocResult]:
-    """Stream the per-document results of ``inputs`` (lazy: one document at a time)."""
-    pipeline = pipeline or Pipeline()
-    for doc in iter_documents(inputs, texts_ok=texts_ok):
-        yield pipeline.process(doc)
 
 
 def extract(inputs: Input | Iterable[Input], rules: str | os.PathLike | None = None,
