@@ -12,12 +12,13 @@ import os
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterable
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..schema import FLOAT_COLUMNS, INT_COLUMNS, TABLES
 from .guard import guard, unguard
+
+if TYPE_CHECKING:  # pandas loads only where tables are read back, not on the write path
+    import pandas as pd
 
 FORMATS = ("csv", "parquet", "jsonl")
 
@@ -228,6 +229,7 @@ class TableWriter:
     def _written_documents(self) -> Counter[tuple[str, str]]:
         sink = self.sinks["documents"]
         if self.fmt == "parquet":
+            import pandas as pd
             import pyarrow.parquet as pq
 
             frames = [pq.read_table(p, columns=["source", "doc_id"]).to_pandas() for p in sink._piece_paths()]
@@ -284,6 +286,8 @@ class TableWriter:
 def read_table(path: os.PathLike | str, name: str, fmt: str | None = None) -> pd.DataFrame:
     """One table as written by :class:`TableWriter` (CSV guard undone);
     ``fmt`` defaults to the file's suffix."""
+    import pandas as pd
+
     p = Path(path)
     cols = TABLES[name]
     fmt = fmt or p.suffix.lstrip(".")
@@ -298,6 +302,8 @@ def read_table(path: os.PathLike | str, name: str, fmt: str | None = None) -> pd
 
 
 def _typed_frame(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    import pandas as pd
+
     for c in TABLES[name]:
         if c in INT_COLUMNS[name]:
             df[c] = pd.to_numeric(df[c].replace("", None), errors="coerce").astype("Int64")
