@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from extractor.text import jieba_dict
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -35,3 +37,80 @@ def test_package_api_still_at_top_level():
     assert extractor.Summary.__name__ == "Summary"
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         extractor.nothing  # noqa: B018
+
+
+# ------------------------------------------------------------ jieba's dictionaries
+_REPORT = """
+def digest(d):
+    h = hashlib.sha256()
+    for k in sorted(d):
+        h.update(f"{k}\\t{d[k]}\\n".encode())
+    return h.hexdigest()
+print(json.dumps({"freq": digest(jieba.dt.FREQ), "n": len(jieba.dt.FREQ), "total": jieba.dt.total,
+                  "tags": digest(tags), "cut": jieba.lcut("各级干部下沉社区开展核酸检测")}))
+"""
+# Ours, with the cache folder given as argv[1].
+_DUMP = """
+import hashlib, json, sys
+from extractor.text import jieba_dict
+jieba, tags = jieba_dict.load(sys.argv[1])
+""" + _REPORT
+# jieba's own loading, for reference.
+_JIEBA_OWN = """
+import hashlib, json
+import jieba, jieba.posseg
+jieba.setLogLevel(60)
+jieba.initialize()
+tags = jieba.posseg.dt.word_tag_tab
+""" + _REPORT
+
+
+def test_cached_dictionaries_equal_jiebas_own(tmp_path):
+    own = json.loads(_python(_JIEBA_OWN))
+    first = json.loads(_python(_DUMP, str(tmp_path)))  # no cache yet: jieba's loading, cache written
+    assert len(list(tmp_path.glob("extractor-jieba-*.marshal"))) == 1
+    second = json.loads(_python(_DUMP, str(tmp_path)))  # from the cache
+    assert first == own
+    assert second == own
+
+
+def test_a_corrupt_cache_is_rebuilt(tmp_path):
+    json.loads(_python(_DUMP, str(tmp_path)))
+    (cache,) = tmp_path.glob("extractor-jieba-*.marshal")
+    cache.write_bytes(b"\x00not marshal")
+    again = json.loads(_python(_DUMP, str(tmp_path)))
+    assert again == json.loads(_python(_JIEBA_OWN))
+    assert jieba_dict._read(cache) is not None
+
+
+@pytest.mark.parametrize("payload", [b"", b"\xff" * 10, b"N"])
+def test_unreadable_cache_reads_as_none(tmp_path, payload):
+    bad = tmp_path / "bad.marshal"
+    bad.write_bytes(payload)
+    assert jieba_dict._read(bad) is None
+
+
+def test_a_cache_of_the_wrong_shape_reads_as_none(tmp_path):
+    import marshal
+
+    bad = tmp_path / "shape.marshal"
+    bad.write_bytes(marshal.dumps(({"a": 1}, 1)))
+    assert jieba_dict._read(bad) is None
+
+
+def test_an_unwritable_cache_folder_costs_only_speed(tmp_path):
+    missing = tmp_path / "does" / "not" / "exist"
+    out = json.loads(_python(_DUMP, str(missing)))
+    assert out["n"] > 100_000 and not missing.exists()
+
+
+def test_a_custom_dictionary_gets_no_cache(tmp_path):
+    import jieba
+
+    tok = jieba.Tokenizer(str(tmp_path / "user.dict"))
+    saved = jieba.dt
+    try:
+        jieba.dt = tok
+        assert jieba_dict._cache_path(jieba, tmp_path) is None
+    finally:
+        jieba.dt = saved

@@ -7,12 +7,9 @@ threads or touch OpenCC (a fork after its first conversion deadlocks).
 """
 import gc
 
-import jieba
-import jieba.posseg  # noqa: F401 - builds the word-tag table at import
-
 import extractor.pipeline  # noqa: F401
+from extractor.fields.names import SEGMENTER
 
-jieba.setLogLevel(60)
-jieba.initialize()
+SEGMENTER.load()
 # Keep the collector from touching (and so copying) these objects in workers.
 gc.freeze()

@@ -56,14 +56,14 @@ class Segmenter:
         if self._jieba is None:
             with self._lock:
                 if self._jieba is None:
-                    import jieba
-                    import jieba.posseg
+                    from extractor.text import jieba_dict
 
-                    jieba.setLogLevel(60)
-                    jieba.initialize()
-                    self._tags = jieba.posseg.dt.word_tag_tab
-                    self._jieba = jieba
+                    self._jieba, self._tags = jieba_dict.load()
         return self._jieba
+
+    def load(self) -> None:
+        """Load jieba's dictionaries now rather than on first use."""
+        self._load()
 
     def run_tokens(self, body: str, start: int, end: int) -> list[Token]:
         """Tokens of ``body[start:end]`` with offsets into ``body``."""
