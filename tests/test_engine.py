@@ -92,3 +92,35 @@ def test_cli_summary_line_and_quiet(batch, tmp_path, capsys):
     assert main(["extract", batch[0], "--out", str(tmp_path), "--quiet"]) == 0
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("5 documents (5 ok, 0 error)")
+
+
+def test_a_worker_dying_while_chunks_are_still_sent(monkeypatch):
+    # The pool can break between two submissions (a worker died on an
+    # earlier chunk before the parent finished filling its window): submit
+    # itself then raises. That must cost nothing but the dead chunk's re-run.
+    real = local._Pool._executor
+    calls = {"n": 0}
+
+    class BreaksOnThirdSubmit:
+        def __init__(self, executor):
+            self.executor = executor
+
+        def submit(self, *args):
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise local.BrokenProcessPool("a child process terminated abruptly")
+            return self.executor.submit(*args)
+
+        def shutdown(self, **kw):
+            self.executor.shutdown(**kw)
+
+    def executor(self):
+        return BreaksOnThirdSubmit(real(self))
+
+    monkeypatch.setattr(local._Pool, "_executor", executor)
+    monkeypatch.setattr(local, "CHUNK_DOCS", 1)
+    docs = [Document(doc_id=f"d{i}", source="t", raw=f"3月{i}日,社区干部{i}名入户排查。") for i in range(1, 7)]
+    results = list(map_local(docs, Settings(), workers=2))
+    assert [r.document["doc_id"] for r in results] == [d.doc_id for d in docs]
+    assert all(r.document["status"] == "ok" for r in results)
+    assert calls["n"] > len(docs)  # the broken submission was made again

@@ -87,7 +87,14 @@ class _Pool:
         self.executor = None
 
     def _submit(self, chunk: list[Document]) -> Future:
-        return self._executor().submit(_process_chunk, self.settings, chunk)
+        try:
+            return self._executor().submit(_process_chunk, self.settings, chunk)
+        except BrokenProcessPool as e:
+            # A worker died while we were still sending: this chunk fails like
+            # those in flight, and is re-run when its turn comes in _collect.
+            failed: Future = Future()
+            failed.set_exception(e)
+            return failed
 
     def map(self, docs: Iterable[Document]) -> Iterator[DocResult]:
         window: deque[tuple[list[Document], Future]] = deque()
