@@ -66,6 +66,10 @@ def run_to(outdir: str | os.PathLike, inputs: Iterable, settings: Settings | Non
     from .progress import Progress
 
     settings = settings or Settings()
+    if engine == "local":
+        from .local import start_early
+
+        start_early(workers)
     _check(settings)
     summary = Summary()
     with TableWriter(outdir, fmt, resume=resume) as writer:
