@@ -114,3 +114,43 @@ def test_a_custom_dictionary_gets_no_cache(tmp_path):
         assert jieba_dict._cache_path(jieba, tmp_path) is None
     finally:
         jieba.dt = saved
+
+
+# ------------------------------------------------------------ model runtime
+def test_model_multiplies_with_numpy_not_blis():
+    # BLIS is ~3.5x slower than numpy's OpenBLAS on the project's machine;
+    # every layer, including those spaCy builds outside an ops context.
+    pytest.importorskip("spacy")
+    from extractor.pipeline import pipeline_for
+    from extractor.settings import Settings
+
+    nlp = pipeline_for(Settings(method="hybrid")).model.nlp
+    layers = [n for _, c in nlp.pipeline for n in c.model.walk()]
+    assert layers
+    assert [n.name for n in layers if getattr(n.ops, "use_blis", False)] == []
+
+
+def test_one_blas_thread_while_processing():
+    from threadpoolctl import threadpool_info
+
+    import numpy  # noqa: F401 - loads the BLAS library the limit applies to
+    from extractor.engine.local import _one_blas_thread
+
+    def blas_threads() -> set[int]:
+        return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+
+    before = blas_threads()
+    with _one_blas_thread():
+        assert blas_threads() == {1}
+    assert blas_threads() == before
+
+
+def test_a_worker_keeps_one_blas_thread():
+    # What each worker of the local engine runs first (with the model, so
+    # numpy's BLAS is loaded when the limit is set).
+    code = ("from threadpoolctl import threadpool_info\n"
+            "from extractor.engine.local import _init\n"
+            "from extractor.settings import Settings\n"
+            "_init(Settings(method='hybrid'))\n"
+            "print(sorted({i['num_threads'] for i in threadpool_info() if i['user_api'] == 'blas'}))")
+    assert _python(code) == "[1]"

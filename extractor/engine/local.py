@@ -15,12 +15,15 @@ import multiprocessing
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from ..document import Document
 from ..pipeline import DocResult, pipeline_for
 from ..pipeline import process_batch as _process_chunk
 from ..settings import Settings
+
+if TYPE_CHECKING:
+    from threadpoolctl import threadpool_limits
 
 # A chunk is sent once it holds this many documents or characters: enough to
 # amortize the round trip (about a millisecond), small enough (~0.1 s of
@@ -35,8 +38,9 @@ def map_local(docs: Iterable[Document], settings: Settings, workers: int = 1) ->
     """Results of ``docs`` in input order, on ``workers`` processes."""
     if workers <= 1:
         pipeline = pipeline_for(settings)
-        for doc in docs:
-            yield pipeline.process(doc)
+        with _one_blas_thread():
+            for doc in docs:
+                yield pipeline.process(doc)
         return
     yield from _Pool(settings, workers).map(docs)
 
@@ -56,6 +60,18 @@ def _chunks(docs: Iterable[Document]) -> Iterator[list[Document]]:
 
 def _init(settings: Settings) -> None:
     pipeline_for(settings)
+    _one_blas_thread()  # for the worker's life
+
+
+def _one_blas_thread() -> threadpool_limits:
+    """One BLAS thread in this process (the model's matrix products), until
+    the returned limit is restored or left as a context manager: parallelism
+    here is one process per core, and BLAS threads on top of that fight the
+    other workers for the same cores. Called after the pipeline is built,
+    since a limit binds only the BLAS libraries already loaded."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def start_early(workers: int) -> None:
