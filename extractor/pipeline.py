@@ -125,6 +125,12 @@ class Pipeline:
         return mentions, records
 
 
+def error_result(doc: Document) -> DocResult:
+    """The row of a document that failed outside any pipeline (its worker
+    died): no pipeline, and so no model, is needed to write it."""
+    return DocResult(document=_document_row(doc, 0, 0))
+
+
 def _document_row(doc: Document, n_mentions: int, n_records: int) -> dict[str, Any]:
     ok = doc.status == "ok"
     return {

@@ -19,9 +19,13 @@ class RuleError(ValueError):
     """A rules file is malformed; the message names the file and line."""
 
     def __init__(self, path: os.PathLike | str, line: int | None, message: str):
-        self.path, self.line = str(path), line
+        self.path, self.line, self.message = str(path), line, message
         where = f"{self.path}:{line}" if line else self.path
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self) -> tuple:
+        # Raised in a worker process, it crosses to the parent pickled.
+        return (type(self), (self.path, self.line, self.message))
 
 
 class LStr(str):

@@ -109,3 +109,36 @@ def test_every_rules_file_is_validated_at_start_up():
     loaded = set(pipeline.rules._cache)
     assert loaded >= set(RULE_FILES), sorted(set(RULE_FILES) - loaded)
     assert set(RULE_FILES) | MODEL_ONLY == {p.name for p in (REPO / "rules").glob("*.yaml")}
+
+
+# With several workers the pipeline is built in a worker, not in the parent
+# (which then never loads a model it does not use): the same one-line error,
+# before any document is read, and nothing written.
+@pytest.mark.parametrize("name,old,new,marker,message", [BROKEN[0], BROKEN[-1]], ids=[IDS[0], IDS[-1]])
+def test_broken_rules_stop_a_run_with_workers(tmp_path, capsys, reads, name, old, new, marker, message):
+    root = broken_rules(tmp_path, name, old, new)
+    text = (root / name).read_text(encoding="utf-8")
+    line = text[:text.index(marker)].count("\n") + 1
+    out = tmp_path / "out"
+    code = main(["extract", str(SEEDS), "--out", str(out), "--rules", str(root), "--workers", "2", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"{root / name}:{line}:" in err and message in err and err.count("\n") == 1, err
+    assert reads == []
+    assert not out.exists()
+
+
+def test_the_api_with_workers_raises_the_rules_error(tmp_path):
+    # Not one "worker died" error row per document, as when the pipeline was
+    # built in the pool's initializer.
+    root = broken_rules(tmp_path, "boilerplate.yaml", r"'^\s*站内搜索\s*$'", r"'^\s*站内搜索(\s*$'")
+    with pytest.raises(RuleError, match=r"boilerplate\.yaml:\d+: invalid pattern"):
+        extractor.extract([SEEDS], rules=root, workers=2)
+
+
+def test_rule_errors_cross_process_boundaries():
+    import pickle
+
+    e = RuleError("rules/x.yaml", 3, "malformed YAML")
+    back = pickle.loads(pickle.dumps(e))
+    assert (type(back), str(back), back.path, back.line) == (RuleError, str(e), e.path, 3)

@@ -149,8 +149,20 @@ def test_a_worker_keeps_one_blas_thread():
     # What each worker of the local engine runs first (with the model, so
     # numpy's BLAS is loaded when the limit is set).
     code = ("from threadpoolctl import threadpool_info\n"
-            "from extractor.engine.local import _init\n"
+            "from extractor.engine.local import _ready\n"
             "from extractor.settings import Settings\n"
-            "_init(Settings(method='hybrid'))\n"
+            "_ready(Settings(method='hybrid'))\n"
             "print(sorted({i['num_threads'] for i in threadpool_info() if i['user_api'] == 'blas'}))")
     assert _python(code) == "[1]"
+
+
+def test_the_parent_of_workers_loads_no_model(tmp_path):
+    # With workers, only they build pipelines: the parent reads and writes,
+    # and spaCy (with the model, ~100 MB) stays out of it.
+    code = ("import sys\n"
+            "from extractor.engine import run_to\n"
+            "from extractor.settings import Settings\n"
+            "s = run_to(sys.argv[1], [sys.argv[2]], Settings(method='hybrid'), workers=2)\n"
+            "print(s.documents, s.errors, s.records > 0, 'spacy' in sys.modules, 'jieba' in sys.modules)")
+    seed = next((REPO / "corpora" / "seeds").glob("*.txt"))
+    assert _python(code, str(tmp_path / "out"), str(seed)) == "1 0 True False False"

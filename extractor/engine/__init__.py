@@ -1,8 +1,10 @@
 """Engines: run the per-document function over a stream of documents.
 
-Every engine is a *mapper*: ``documents in input order → DocResult in the
-same order``. Reading, resuming, progress and writing are shared here, so
-the tables are identical whichever engine or how many workers ran them.
+Every engine is a *mapper* (:class:`Engine`): ``documents in input order →
+DocResult in the same order``, plus a fail-fast check run where its
+pipelines are built. Reading, resuming, progress and writing are shared
+here, so the tables are identical whichever engine or how many workers ran
+them.
 
 - ``local``: this machine's cores (:mod:`extractor.engine.local`).
 - ``dask``: a Dask distributed cluster (:mod:`extractor.engine.dask`).
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Protocol
 
 from ..document import Document
 from ..pipeline import DocResult
@@ -42,18 +44,46 @@ class Summary:
                 f"{self.mentions} mentions, {self.records} records{resumed}")
 
 
+class Engine(Protocol):
+    """What :func:`run_to` needs of an engine."""
+
+    def check(self) -> None:
+        """Fail fast on broken rules or a missing model, where the pipelines
+        are built, before any output is opened."""
+
+    def map(self, docs: Iterable[Document]) -> Iterator[DocResult]:
+        """Per-document results of ``docs``, in input order."""
+
+    def close(self) -> None:
+        """Release workers and connections."""
+
+
+def open_engine(settings: Settings, workers: int = 1, engine: str = "local",
+                scheduler: str | None = None) -> Engine:
+    """The engine ``engine`` for ``settings``; close it when done."""
+    if engine == "local":
+        from .local import open_local
+
+        return open_local(settings, workers)
+    if engine == "dask":
+        from .dask import DaskEngine
+
+        return DaskEngine(settings, scheduler=scheduler, workers=workers)
+    raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+
+
 def map_documents(docs: Iterable[Document], settings: Settings, workers: int = 1,
                   engine: str = "local", scheduler: str | None = None) -> Iterator[DocResult]:
     """Per-document results of ``docs``, in input order, on ``engine``."""
-    if engine == "local":
-        from .local import map_local
+    opened = open_engine(settings, workers, engine, scheduler)
 
-        return map_local(docs, settings, workers)
-    if engine == "dask":
-        from .dask import map_dask
+    def results() -> Iterator[DocResult]:
+        try:
+            yield from opened.map(docs)
+        finally:
+            opened.close()
 
-        return map_dask(docs, settings, scheduler=scheduler, workers=workers)
-    raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    return results()
 
 
 def run_to(outdir: str | os.PathLike, inputs: Iterable, settings: Settings | None = None,
@@ -66,32 +96,23 @@ def run_to(outdir: str | os.PathLike, inputs: Iterable, settings: Settings | Non
     from .progress import Progress
 
     settings = settings or Settings()
-    if engine == "local":
-        from .local import start_early
-
-        start_early(workers)
-    _check(settings)
     summary = Summary()
-    with TableWriter(outdir, fmt, resume=resume) as writer:
-        docs: Iterator[Document] = iter_documents(inputs)
-        if writer.done:
-            docs = _skip_done(docs, writer.done, summary)
-        with Progress(enabled=progress, total=None) as bar:
-            for res in map_documents(docs, settings, workers, engine, scheduler):
-                writer.write([res.document], res.mentions, res.records)
-                summary.add(res)
-                bar.update(res.document["status"] != "ok")
-                writer.maybe_commit()
+    mapper = open_engine(settings, workers, engine, scheduler)
+    try:
+        mapper.check()
+        with TableWriter(outdir, fmt, resume=resume) as writer:
+            docs: Iterator[Document] = iter_documents(inputs)
+            if writer.done:
+                docs = _skip_done(docs, writer.done, summary)
+            with Progress(enabled=progress, total=None) as bar:
+                for res in mapper.map(docs):
+                    writer.write([res.document], res.mentions, res.records)
+                    summary.add(res)
+                    bar.update(res.document["status"] != "ok")
+                    writer.maybe_commit()
+    finally:
+        mapper.close()
     return summary
-
-
-def _check(settings: Settings) -> None:
-    """Fail fast on broken rules or a missing model before any document is
-    read, even when the pipelines are built elsewhere (worker processes, a
-    cluster): building a pipeline here validates every rules file."""
-    from ..pipeline import pipeline_for
-
-    pipeline_for(settings)
 
 
 def _skip_done(docs: Iterator[Document], done: "dict[tuple[str, str], int]", summary: Summary) -> Iterator[Document]:

@@ -24,7 +24,7 @@ from collections import deque
 from typing import Any, Callable, Iterable, Iterator
 
 from ..document import Document
-from ..pipeline import DocResult, pipeline_for, process_batch
+from ..pipeline import DocResult, error_result, pipeline_for, process_batch
 from ..settings import Settings
 from .local import IN_FLIGHT, _chunks
 
@@ -62,6 +62,24 @@ def map_dask(docs: Iterable[Document], settings: Settings, scheduler: str | None
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+class DaskEngine:
+    """The Dask engine as :func:`extractor.engine.run_to` uses it."""
+
+    def __init__(self, settings: Settings, scheduler: str | None = None, workers: int | None = None):
+        self.settings, self.scheduler, self.workers = settings, scheduler, workers
+
+    def check(self) -> None:
+        """Build the pipeline here: the cluster's workers may be anywhere, and
+        a broken rules file should stop the run before any task is sent."""
+        pipeline_for(self.settings)
+
+    def map(self, docs: Iterable[Document]) -> Iterator[DocResult]:
+        return map_dask(docs, self.settings, scheduler=self.scheduler, workers=self.workers)
+
+    def close(self) -> None:
+        pass  # map_dask closes its client and cluster when its iteration ends
 
 
 def _local_cluster(workers: int) -> Any:
@@ -138,5 +156,4 @@ class _Mapper:
         try:
             return self._submit([doc]).result()[0]
         except KilledWorker:
-            doc.fail("worker process died while processing this document")
-            return pipeline_for(self.settings).process(doc)
+            return error_result(doc.fail("worker process died while processing this document"))

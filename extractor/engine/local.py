@@ -18,8 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from ..document import Document
-from ..pipeline import DocResult, pipeline_for
-from ..pipeline import process_batch as _process_chunk
+from ..pipeline import DocResult, error_result, pipeline_for, process_batch
 from ..settings import Settings
 
 if TYPE_CHECKING:
@@ -34,15 +33,40 @@ CHUNK_CHARS = 50_000
 IN_FLIGHT = 3
 
 
+def open_local(settings: Settings, workers: int = 1) -> "InProcess | _Pool":
+    """The engine for ``workers`` processes: this one, or a pool of workers
+    whose server starts now, so that its imports and jieba's dictionaries
+    load while the caller does its own set-up."""
+    return InProcess(settings) if workers <= 1 else _Pool(settings, workers)
+
+
 def map_local(docs: Iterable[Document], settings: Settings, workers: int = 1) -> Iterator[DocResult]:
     """Results of ``docs`` in input order, on ``workers`` processes."""
-    if workers <= 1:
-        pipeline = pipeline_for(settings)
+    engine = open_local(settings, workers)
+    try:
+        yield from engine.map(docs)
+    finally:
+        engine.close()
+
+
+class InProcess:
+    """One worker: this process."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+
+    def check(self) -> None:
+        """Build the pipeline: broken rules or a missing model raise here."""
+        pipeline_for(self.settings)
+
+    def map(self, docs: Iterable[Document]) -> Iterator[DocResult]:
+        pipeline = pipeline_for(self.settings)
         with _one_blas_thread():
             for doc in docs:
                 yield pipeline.process(doc)
-        return
-    yield from _Pool(settings, workers).map(docs)
+
+    def close(self) -> None:
+        pass
 
 
 def _chunks(docs: Iterable[Document]) -> Iterator[list[Document]]:
@@ -58,9 +82,23 @@ def _chunks(docs: Iterable[Document]) -> Iterator[list[Document]]:
         yield chunk
 
 
-def _init(settings: Settings) -> None:
-    pipeline_for(settings)
-    _one_blas_thread()  # for the worker's life
+# ---------------------------------------------------------------- in the workers
+_READY: set[Settings] = set()
+
+
+def _ready(settings: Settings) -> None:
+    """This worker's pipeline for ``settings``, built on its first task (not in
+    a pool initializer, whose exceptions reach the parent only as a broken
+    pool): a broken rules file or model then raises its own error there."""
+    if settings not in _READY:
+        pipeline_for(settings)
+        _one_blas_thread()  # for the worker's life
+        _READY.add(settings)
+
+
+def _process_chunk(settings: Settings, chunk: list[Document]) -> list[DocResult]:
+    _ready(settings)
+    return process_batch(settings, chunk)
 
 
 def _one_blas_thread() -> threadpool_limits:
@@ -74,17 +112,7 @@ def _one_blas_thread() -> threadpool_limits:
     return threadpool_limits(limits=1, user_api="blas")
 
 
-def start_early(workers: int) -> None:
-    """Start the worker processes' server now, so that its imports and jieba's
-    dictionaries load while this process checks the rules and reads the first
-    documents (half a second of a 2-worker run's start-up otherwise spent
-    waiting). Harmless if the run then fails: the server exits with us."""
-    if workers > 1 and _context().get_start_method() == "forkserver":
-        from multiprocessing import forkserver
-
-        forkserver.ensure_running()
-
-
+# ---------------------------------------------------------------- in the parent
 def _context() -> multiprocessing.context.BaseContext:
     context = multiprocessing.get_context(_start_method())
     if context.get_start_method() == "forkserver":
@@ -102,15 +130,31 @@ def _start_method() -> str:
 
 
 class _Pool:
+    """Worker processes; the parent only reads, sends, receives and writes
+    (it never builds a pipeline, so never loads the model it would not use)."""
+
     def __init__(self, settings: Settings, workers: int):
         self.settings = settings
         self.workers = workers
         self.executor: ProcessPoolExecutor | None = None
+        context = _context()
+        if context.get_start_method() == "forkserver":
+            from multiprocessing import forkserver
+
+            forkserver.ensure_running()
+
+    def check(self) -> None:
+        """Build the pipeline in a worker and wait: broken rules or a missing
+        model raise here with their own message. The worker keeps the
+        pipeline for the chunks that follow."""
+        self._executor().submit(_ready, self.settings).result()
+
+    def close(self) -> None:
+        self._restart()
 
     def _executor(self) -> ProcessPoolExecutor:
         if self.executor is None:
-            self.executor = ProcessPoolExecutor(self.workers, mp_context=_context(),
-                                                initializer=_init, initargs=(self.settings,))
+            self.executor = ProcessPoolExecutor(self.workers, mp_context=_context())
         return self.executor
 
     def _restart(self) -> None:
@@ -159,5 +203,4 @@ class _Pool:
             return self._submit([doc]).result()[0]
         except BrokenProcessPool:
             self._restart()
-            doc.fail("worker process died while processing this document")
-            return pipeline_for(self.settings).process(doc)
+            return error_result(doc.fail("worker process died while processing this document"))
