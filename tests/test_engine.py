@@ -12,7 +12,7 @@ import extractor
 from extractor.cli import main
 from extractor.document import Document
 from extractor.engine import local
-from extractor.engine.local import map_local
+from extractor.engine import map_documents
 from extractor.settings import Settings
 
 TABLES = ("documents", "mentions", "records")
@@ -71,7 +71,7 @@ def test_a_dying_worker_costs_one_document(monkeypatch):
     texts = [f"3月{i}日,社区干部{i}名入户排查。" for i in range(1, 9)]
     docs = [Document(doc_id=f"d{i}", source="t", raw=t) for i, t in enumerate(texts)]
     docs.insert(3, Document(doc_id="poison", source="t", raw="毒"))
-    results = list(map_local(docs, Settings(), workers=2))
+    results = list(map_documents(docs, Settings(), workers=2))
     assert [r.document["doc_id"] for r in results] == [d.doc_id for d in docs]
     status = {r.document["doc_id"]: (r.document["status"], r.document["error"]) for r in results}
     assert status["poison"] == ("error", "worker process died while processing this document")
@@ -120,7 +120,7 @@ def test_a_worker_dying_while_chunks_are_still_sent(monkeypatch):
     monkeypatch.setattr(local._Pool, "_executor", executor)
     monkeypatch.setattr(local, "CHUNK_DOCS", 1)
     docs = [Document(doc_id=f"d{i}", source="t", raw=f"3月{i}日,社区干部{i}名入户排查。") for i in range(1, 7)]
-    results = list(map_local(docs, Settings(), workers=2))
+    results = list(map_documents(docs, Settings(), workers=2))
     assert [r.document["doc_id"] for r in results] == [d.doc_id for d in docs]
     assert all(r.document["status"] == "ok" for r in results)
     assert calls["n"] > len(docs)  # the broken submission was made again

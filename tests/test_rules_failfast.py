@@ -66,13 +66,20 @@ def reads(monkeypatch) -> list[str]:
     return seen
 
 
-@pytest.mark.parametrize("name,old,new,marker,message", BROKEN, ids=IDS)
-def test_broken_rules_stop_the_cli_before_reading(tmp_path, capsys, reads, name, old, new, marker, message):
+# With several workers the pipeline is built in a worker, not in the parent
+# (which then never loads a model it does not use): the same one-line error,
+# before any document is read, and nothing written.
+CLI_CASES = [(1, *case) for case in BROKEN] + [(2, *BROKEN[0]), (2, *BROKEN[-1])]
+CLI_IDS = [f"{i}-workers-1" for i in IDS] + [f"{IDS[0]}-workers-2", f"{IDS[-1]}-workers-2"]
+
+
+@pytest.mark.parametrize("workers,name,old,new,marker,message", CLI_CASES, ids=CLI_IDS)
+def test_broken_rules_stop_the_cli_before_reading(tmp_path, capsys, reads, workers, name, old, new, marker, message):
     root = broken_rules(tmp_path, name, old, new)
     text = (root / name).read_text(encoding="utf-8")
     line = text[:text.index(marker)].count("\n") + 1
     out = tmp_path / "out"
-    code = main(["extract", str(SEEDS), "--out", str(out), "--rules", str(root), "--workers", "1", "--quiet"])
+    code = main(["extract", str(SEEDS), "--out", str(out), "--rules", str(root), "--workers", str(workers), "--quiet"])
     err = capsys.readouterr().err
     assert code == 2
     assert f"{root / name}:{line}:" in err, err
@@ -109,23 +116,6 @@ def test_every_rules_file_is_validated_at_start_up():
     loaded = set(pipeline.rules._cache)
     assert loaded >= set(RULE_FILES), sorted(set(RULE_FILES) - loaded)
     assert set(RULE_FILES) | MODEL_ONLY == {p.name for p in (REPO / "rules").glob("*.yaml")}
-
-
-# With several workers the pipeline is built in a worker, not in the parent
-# (which then never loads a model it does not use): the same one-line error,
-# before any document is read, and nothing written.
-@pytest.mark.parametrize("name,old,new,marker,message", [BROKEN[0], BROKEN[-1]], ids=[IDS[0], IDS[-1]])
-def test_broken_rules_stop_a_run_with_workers(tmp_path, capsys, reads, name, old, new, marker, message):
-    root = broken_rules(tmp_path, name, old, new)
-    text = (root / name).read_text(encoding="utf-8")
-    line = text[:text.index(marker)].count("\n") + 1
-    out = tmp_path / "out"
-    code = main(["extract", str(SEEDS), "--out", str(out), "--rules", str(root), "--workers", "2", "--quiet"])
-    err = capsys.readouterr().err
-    assert code == 2
-    assert f"{root / name}:{line}:" in err and message in err and err.count("\n") == 1, err
-    assert reads == []
-    assert not out.exists()
 
 
 def test_the_api_with_workers_raises_the_rules_error(tmp_path):

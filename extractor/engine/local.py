@@ -40,15 +40,6 @@ def open_local(settings: Settings, workers: int = 1) -> "InProcess | _Pool":
     return InProcess(settings) if workers <= 1 else _Pool(settings, workers)
 
 
-def map_local(docs: Iterable[Document], settings: Settings, workers: int = 1) -> Iterator[DocResult]:
-    """Results of ``docs`` in input order, on ``workers`` processes."""
-    engine = open_local(settings, workers)
-    try:
-        yield from engine.map(docs)
-    finally:
-        engine.close()
-
-
 class InProcess:
     """One worker: this process."""
 
@@ -137,24 +128,28 @@ class _Pool:
         self.settings = settings
         self.workers = workers
         self.executor: ProcessPoolExecutor | None = None
-        context = _context()
-        if context.get_start_method() == "forkserver":
+        self.context = _context()
+        if self.context.get_start_method() == "forkserver":
             from multiprocessing import forkserver
 
             forkserver.ensure_running()
 
     def check(self) -> None:
-        """Build the pipeline in a worker and wait: broken rules or a missing
-        model raise here with their own message. The worker keeps the
+        """Build the pipeline in the workers and wait: broken rules or a
+        missing model raise here with their own message. One task per worker
+        starts them all now (the pool spawns a process for each task that
+        finds none idle), so they build at the same time, and each keeps its
         pipeline for the chunks that follow."""
-        self._executor().submit(_ready, self.settings).result()
+        executor = self._executor()
+        for future in [executor.submit(_ready, self.settings) for _ in range(self.workers)]:
+            future.result()
 
     def close(self) -> None:
         self._restart()
 
     def _executor(self) -> ProcessPoolExecutor:
         if self.executor is None:
-            self.executor = ProcessPoolExecutor(self.workers, mp_context=_context())
+            self.executor = ProcessPoolExecutor(self.workers, mp_context=self.context)
         return self.executor
 
     def _restart(self) -> None:
