@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 METHODS = ("rule", "model", "hybrid")
 # hybrid unless EXTRACTOR_METHOD says otherwise (the way EXTRACTOR_RULES
 # points at a rules folder): a site that runs bulk jobs may prefer `rule`,
-# about 14x faster; the test suite pins it where the method is not under test.
+# about 8x faster; the test suite pins it where the method is not under test.
 DEFAULT_METHOD = os.environ.get("EXTRACTOR_METHOD") or "hybrid"
 if DEFAULT_METHOD not in METHODS:
     raise ValueError(f"EXTRACTOR_METHOD={DEFAULT_METHOD!r}; choose one of {', '.join(METHODS)}")
