@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from conftest import REPO, SEEDS
 from extractor.text import jieba_dict
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def _python(code: str, *args: str) -> str:
@@ -164,5 +162,5 @@ def test_the_parent_of_workers_loads_no_model(tmp_path):
             "from extractor.settings import Settings\n"
             "s = run_to(sys.argv[1], [sys.argv[2]], Settings(method='hybrid'), workers=2)\n"
             "print(s.documents, s.errors, s.records > 0, 'spacy' in sys.modules, 'jieba' in sys.modules)")
-    seed = next((REPO / "corpora" / "seeds").glob("*.txt"))
+    seed = next(SEEDS.glob("*.txt"))
     assert _python(code, str(tmp_path / "out"), str(seed)) == "1 0 True False False"
