@@ -47,11 +47,13 @@ def extract(inputs: Input | Iterable[Input], rules: str | os.PathLike | None = N
 def extract_to(outdir: str | os.PathLike, inputs: Iterable[Input], fmt: str = "csv",
                rules: str | os.PathLike | None = None, method: str | None = None,
                settings: Settings | None = None, workers: int = 1, resume: bool = False,
-               engine: str = "local", scheduler: str | None = None) -> Summary:
-    """Run the pipeline and write the three tables into ``outdir``
-    (see :func:`extractor.engine.run_to` for the engines and ``resume``)."""
+               engine: str = "local", scheduler: str | None = None,
+               checkpoint_every: float | None = None) -> Summary:
+    """Run the pipeline and write the three tables into ``outdir`` (see
+    :func:`extractor.engine.run_to` for the engines, ``resume`` and
+    ``checkpoint_every``)."""
     return run_to(outdir, inputs, _settings(settings, rules, method), fmt=fmt, workers=workers,
-                  resume=resume, engine=engine, scheduler=scheduler)
+                  resume=resume, engine=engine, scheduler=scheduler, checkpoint_every=checkpoint_every)
 
 
 def _settings(settings: Settings | None, rules: str | os.PathLike | None, method: str | None) -> Settings:

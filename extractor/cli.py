@@ -13,6 +13,7 @@ import sys
 from .ruleset import RuleError
 from .settings import DEFAULT_METHOD, METHODS, Settings
 from .write import FORMATS
+from .write.tables import COMMIT_EVERY
 
 
 def _positive_int(s: str) -> int:
@@ -49,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="Dask scheduler address (default: start a local cluster)")
     ex.add_argument("--resume", action="store_true",
                     help="continue into OUT, skipping documents already written")
+    ex.add_argument("--checkpoint-every", type=_positive_float, default=COMMIT_EVERY,
+                    metavar="SECONDS", help="how often the tables are checkpointed for --resume; "
+                    "a kill loses at most this much work (default: %(default)s)")
     ex.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     ex.add_argument("--max-chars", type=_positive_int, default=Settings.max_chars,
                     help="a longer document becomes an error row (default: %(default)s)")
@@ -93,7 +97,8 @@ def _extract(args: argparse.Namespace) -> int:
     summary = run_to(args.out, args.inputs, settings, fmt=args.format,
                      workers=args.workers or os.cpu_count() or 1, resume=args.resume,
                      progress=not args.quiet and sys.stderr.isatty(),
-                     engine=args.engine, scheduler=args.scheduler)
+                     engine=args.engine, scheduler=args.scheduler,
+                     checkpoint_every=args.checkpoint_every)
     print(f"{summary.line()} -> {args.out}", file=sys.stderr)
     if summary.documents == 0 and summary.skipped:
         return 0  # resumed a finished run: nothing left to do

@@ -164,7 +164,8 @@ def _typed(v: Any, table: str, column: str) -> Any:
 
 _SINKS = {"csv": _CsvSink, "jsonl": _JsonlSink, "parquet": _ParquetSink}
 STATE_FILE = ".extractor-progress.json"
-# Seconds between checkpoints: a killed run loses at most this much work.
+# Default seconds between checkpoints: a killed run loses at most this much
+# work; each checkpoint costs a flush and a small file write.
 COMMIT_EVERY = 1.0
 
 
@@ -173,19 +174,22 @@ class TableWriter:
 
     Tables grow in hidden ``.NAME.FORMAT.partial`` files and are renamed into
     place by :meth:`close`, so an interrupted run never leaves a table that
-    looks complete. Every :data:`COMMIT_EVERY` seconds the writer records in
+    looks complete. Every ``commit_every`` seconds (default
+    :data:`COMMIT_EVERY`) the writer records in
     ``.extractor-progress.json`` how far each partial table is consistent;
     ``resume=True`` cuts the partials back to that point (or reopens the
     finished tables of a complete run) and :attr:`done` tells which
     documents are already written.
     """
 
-    def __init__(self, outdir: os.PathLike | str, fmt: str = "csv", resume: bool = False):
+    def __init__(self, outdir: os.PathLike | str, fmt: str = "csv", resume: bool = False,
+                 commit_every: float = COMMIT_EVERY):
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         self.outdir = Path(outdir)
         self.outdir.mkdir(parents=True, exist_ok=True)
         self.fmt = fmt
+        self.commit_every = commit_every
         self.paths = {name: self.outdir / f"{name}.{fmt}" for name in TABLES}
         self.tmp = {name: p.with_name(f".{p.name}.partial") for name, p in self.paths.items()}
         self.state = self.outdir / STATE_FILE
@@ -245,8 +249,8 @@ class TableWriter:
         self.sinks["records"].write(records)
 
     def maybe_commit(self) -> None:
-        """Checkpoint if :data:`COMMIT_EVERY` seconds have passed."""
-        if time.monotonic() - self.last_commit >= COMMIT_EVERY:
+        """Checkpoint if ``commit_every`` seconds have passed."""
+        if time.monotonic() - self.last_commit >= self.commit_every:
             self.commit()
 
     def commit(self) -> None:
