@@ -257,6 +257,7 @@ def test_exit_code_of_a_batch(tmp_path, files, code):
 @pytest.mark.parametrize("args", [
     ["--max-chars", "0"], ["--max-chars", "many"], ["--max-seconds", "0"], ["--max-seconds", "-1"],
     ["--workers", "0"], ["--format", "xls"], ["--method", "magic"], ["--no-such-option"],
+    ["--checkpoint-every", "0"],
 ])
 def test_wrong_arguments_exit_2(tmp_path, args, capsys):
     with pytest.raises(SystemExit) as e:

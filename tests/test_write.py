@@ -8,6 +8,7 @@ import yaml
 
 from conftest import REPO
 from extractor.write import TableWriter, guard, read_tables, unguard
+from extractor.write.tables import STATE_FILE
 
 HOSTILE = yaml.safe_load((REPO / "tests" / "cases" / "guard.yaml").read_text(encoding="utf-8"))
 
@@ -56,3 +57,12 @@ def test_interrupted_write_leaves_no_table(tmp_path):
     # Only hidden partial tables and the resume state remain.
     assert all(p.name.startswith(".") for p in tmp_path.iterdir())
     assert not (tmp_path / "documents.csv").exists()
+
+
+@pytest.mark.parametrize("every,moves", [(0.0, True), (3600.0, False)])
+def test_checkpoints_follow_commit_every(tmp_path, every, moves):
+    with TableWriter(tmp_path, "jsonl", commit_every=every) as w:
+        state = (tmp_path / STATE_FILE).read_text(encoding="utf-8")
+        w.write([_doc("d", "x")], [], [])
+        w.maybe_commit()
+        assert ((tmp_path / STATE_FILE).read_text(encoding="utf-8") != state) is moves
