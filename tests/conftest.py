@@ -15,6 +15,13 @@ os.environ.setdefault("EXTRACTOR_METHOD", "rule")
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("EXTRACTOR_SHARED", REPO.parent / "shared"))
 SEEDS = REPO / "corpora" / "seeds"
+SEED_000 = (SEEDS / "000_9c8a19c707cef022.txt").read_text(encoding="utf-8")
+SEED_004 = (SEEDS / "004_346b2b7aa930d446.txt").read_text(encoding="utf-8")  # traditional script
+
+
+def encodable(text: str, encoding: str) -> str:
+    """``text`` without the characters ``encoding`` cannot write."""
+    return text.encode(encoding, errors="ignore").decode(encoding)
 
 
 def shared_path(*parts: str) -> Path:

@@ -5,16 +5,9 @@ import json
 
 import pytest
 
-from conftest import SEEDS
+from conftest import SEED_000, SEED_004, encodable
 from extractor.read import iter_documents
 from extractor.read.decode import DecodeError, decode
-
-SEED_004 = (SEEDS / "004_346b2b7aa930d446.txt").read_text(encoding="utf-8")
-SEED_000 = (SEEDS / "000_9c8a19c707cef022.txt").read_text(encoding="utf-8")
-
-
-def _encodable(text: str, encoding: str) -> str:
-    return text.encode(encoding, errors="ignore").decode(encoding)
 
 
 @pytest.mark.parametrize("text,encoding", [
@@ -27,7 +20,7 @@ def _encodable(text: str, encoding: str) -> str:
     (SEED_004, "big5"),
 ])
 def test_encodings_detected(tmp_path, text, encoding):
-    text = _encodable(text, encoding)
+    text = encodable(text, encoding)
     path = tmp_path / f"doc_{encoding}.txt"
     path.write_bytes(text.encode(encoding))
     (doc,) = iter_documents([path])

@@ -13,6 +13,7 @@ from conftest import REPO, SEEDS, shared_path, broken_rules
 
 from extractor.document import Context, Mention
 from extractor.fields.units import UnitExtractor
+from extractor.model.data import read_cluener
 from extractor.ruleset import RuleError, Rules
 
 CASES = yaml.safe_load((REPO / "tests" / "cases" / "units.yaml").read_text(encoding="utf-8"))["cases"]
@@ -113,18 +114,6 @@ def test_seed_f1(extract):
 
 # --------------------------------------------------------------------------
 # external corpora
-
-def read_cluener(path):
-    text = path.read_text(encoding="utf-8")
-    dec, i = json.JSONDecoder(), 0
-    while True:
-        while i < len(text) and text[i].isspace():
-            i += 1
-        if i >= len(text):
-            return
-        obj, i = dec.raw_decode(text, i)
-        yield obj
-
 
 def test_cluener_dev(extract):
     """CLUENER's government + organization spans as one UNIT label, exact spans.
