@@ -55,20 +55,13 @@ def corpus_texts(path: Path) -> list[str]:
 
 
 def floor_seconds(texts: list[str]) -> float:
-    """OpenCC (hk2s, Rust) + jieba over ``texts``, on one core."""
-    code = (
-        "import json,sys,time,jieba\n"
-        "from extractor.normalize.convert import to_simplified\n"
-        "jieba.setLogLevel(60); jieba.initialize()\n"
-        "texts=json.load(open(sys.argv[1],encoding='utf-8'))\n"
-        "t=time.perf_counter()\n"
-        "for x in texts: jieba.lcut(to_simplified(x))\n"
-        "print(time.perf_counter()-t)\n")
+    """The floor (benchmarks/floor.py) of ``texts``, in a process of its own
+    like the jobs it is compared with."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8", delete=False) as f:
         json.dump(texts, f, ensure_ascii=False)
     try:
-        out = subprocess.run([sys.executable, "-c", code, f.name], cwd=REPO, check=True,
-                             capture_output=True, text=True).stdout
+        out = subprocess.run([sys.executable, str(Path(__file__).with_name("floor.py")), f.name],
+                             cwd=REPO, check=True, capture_output=True, text=True).stdout
     finally:
         os.unlink(f.name)
     return float(out.strip().splitlines()[-1])

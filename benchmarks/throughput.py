@@ -21,8 +21,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from extractor.document import Document  # noqa: E402
-from extractor.normalize.convert import backend_name, to_simplified  # noqa: E402
+from extractor.normalize.convert import backend_name  # noqa: E402
 from extractor.pipeline import Pipeline  # noqa: E402
+from floor import floor_seconds  # noqa: E402  (benchmarks/floor.py)
 
 
 def load(path: Path, limit: int) -> list[Document]:
@@ -41,17 +42,6 @@ def seeds(repeat: int) -> list[Document]:
     files = sorted((REPO / "corpora" / "seeds").glob("*.txt"))
     return [Document(doc_id=f"{f.stem}-{i}", source=str(f), raw=f.read_text(encoding="utf-8"))
             for i in range(repeat) for f in files]
-
-
-def floor_seconds(texts: list[str]) -> float:
-    import jieba
-
-    jieba.setLogLevel(60)
-    jieba.initialize()
-    t = time.perf_counter()
-    for text in texts:
-        jieba.lcut(to_simplified(text))
-    return time.perf_counter() - t
 
 
 def measure(name: str, docs: list[Document], pipeline: Pipeline) -> None:
