@@ -13,7 +13,7 @@ from .frames import result_frames
 from .engine import Summary, map_documents, run_to
 from .read import iter_documents
 from .settings import Settings
-from .write.tables import read_tables as _read_tables
+from .write.tables import COMMIT_EVERY, read_tables as _read_tables
 
 Input = str | os.PathLike | Document
 
@@ -48,7 +48,7 @@ def extract_to(outdir: str | os.PathLike, inputs: Iterable[Input], fmt: str = "c
                rules: str | os.PathLike | None = None, method: str | None = None,
                settings: Settings | None = None, workers: int = 1, resume: bool = False,
                engine: str = "local", scheduler: str | None = None,
-               checkpoint_every: float | None = None) -> Summary:
+               checkpoint_every: float = COMMIT_EVERY) -> Summary:
     """Run the pipeline and write the three tables into ``outdir`` (see
     :func:`extractor.engine.run_to` for the engines, ``resume`` and
     ``checkpoint_every``)."""

@@ -18,6 +18,7 @@ from typing import Iterable, Iterator, Protocol
 from ..document import Document
 from ..pipeline import DocResult
 from ..settings import Settings
+from ..write.tables import COMMIT_EVERY
 
 ENGINES = ("local", "dask")
 
@@ -89,14 +90,12 @@ def map_documents(docs: Iterable[Document], settings: Settings, workers: int = 1
 def run_to(outdir: str | os.PathLike, inputs: Iterable, settings: Settings | None = None,
            fmt: str = "csv", workers: int = 1, resume: bool = False, progress: bool = False,
            engine: str = "local", scheduler: str | None = None,
-           checkpoint_every: float | None = None) -> Summary:
+           checkpoint_every: float = COMMIT_EVERY) -> Summary:
     """Read ``inputs``, process them on ``engine`` and write the three tables
     into ``outdir`` as they come; ``resume`` continues an earlier run there,
-    from its last checkpoint (one every ``checkpoint_every`` seconds, default
-    :data:`extractor.write.tables.COMMIT_EVERY`)."""
+    from its last checkpoint (one every ``checkpoint_every`` seconds)."""
     from ..read import iter_documents
     from ..write import TableWriter
-    from ..write.tables import COMMIT_EVERY
     from .progress import Progress
 
     settings = settings or Settings()
@@ -104,8 +103,7 @@ def run_to(outdir: str | os.PathLike, inputs: Iterable, settings: Settings | Non
     mapper = open_engine(settings, workers, engine, scheduler)
     try:
         mapper.check()
-        with TableWriter(outdir, fmt, resume=resume,
-                         commit_every=COMMIT_EVERY if checkpoint_every is None else checkpoint_every) as writer:
+        with TableWriter(outdir, fmt, resume=resume, commit_every=checkpoint_every) as writer:
             docs: Iterator[Document] = iter_documents(inputs)
             if writer.done:
                 docs = _skip_done(docs, writer.done, summary)

@@ -9,7 +9,7 @@ file's bytes reads the same data in 0.2 s, so we keep one cache of both
 next to jieba's own, keyed by Python, jieba and its dictionary file, and
 fall back to jieba's own loading whenever the cache is missing, unreadable
 or a custom dictionary is in use. The result is the same dictionaries,
-entry for entry (tests/test_jieba_dict.py).
+entry for entry (tests/test_startup.py).
 """
 from __future__ import annotations
 
