@@ -32,6 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import extractor  # noqa: E402
+from extractor.analysis import Analysis  # noqa: E402
 from extractor.document import Document, Mention  # noqa: E402
 from extractor.evaluate import evaluate  # noqa: E402
 from extractor.fields.communities import CommunityExtractor  # noqa: E402
@@ -42,7 +43,6 @@ from extractor.model.merge import merge_mentions  # noqa: E402
 from extractor.pipeline import Pipeline  # noqa: E402
 from extractor.ruleset import Rules  # noqa: E402
 from extractor.settings import Settings  # noqa: E402
-from extractor.text.sentences import sentences  # noqa: E402
 
 METHODS = ("rule", "model", "hybrid")
 FIELDS = ("dates", "dates_relative", "units", "communities", "headcounts", "quantities", "records",
@@ -86,8 +86,9 @@ def cluener(shared: Path, rules: Rules, model: str | None) -> dict[str, tuple[fl
     for obj in data:
         text = obj["text"]
         gold = gold_units(obj)
-        rule = units(text, None) + comms(text, None)
-        spans = mx.spans(text, sentences(text))
+        doc = Analysis(text)
+        rule = units.extract(doc) + comms.extract(doc)
+        spans = mx.spans(doc)
         pred = {
             "rule": outermost(rule),
             "model": {(s.start, s.end) for s in spans

@@ -58,7 +58,9 @@ class Mention:
 
 @dataclass
 class Record:
-    """One activity mention with the arguments linked to it."""
+    """One activity mention with the arguments linked to it: ``args`` maps
+    each record column of a field (date, unit, …, see
+    :mod:`extractor.fields.registry`) to its value, "" where none."""
 
     activity_type: str
     trigger: str
@@ -66,21 +68,19 @@ class Record:
     start: int
     end: int
     trigger_start: int = -1
-    date: str = ""
-    unit: str = ""
-    community: str = ""
-    headcount: str = ""
-    quantity: str = ""
-    measure: str = ""
+    args: dict[str, str] = field(default_factory=dict)
     source: str = "rule"
     confidence: float = 1.0
     record_id: int = 0
 
     def row(self, doc_id: str) -> dict[str, Any]:
-        d = asdict(self)
-        d.pop("trigger_start")
-        d["doc_id"] = doc_id
-        d["confidence"] = _confidence(self.confidence)
+        from .schema import RECORDS
+
+        d = dict.fromkeys(RECORDS, "")
+        d.update(self.args)
+        d.update(doc_id=doc_id, record_id=self.record_id, activity_type=self.activity_type,
+                 trigger=self.trigger, sentence=self.sentence, start=self.start, end=self.end,
+                 source=self.source, confidence=_confidence(self.confidence))
         return d
 
 

@@ -30,6 +30,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+from extractor.fields import registry
+from extractor.fields.registry import Field
 from extractor.normalize.convert import to_simplified
 from extractor.write.guard import unguard
 from extractor.write.tables import FORMATS, read_table
@@ -39,12 +41,26 @@ __all__ = [
     "to_markdown", "judge", "tally", "normalize", "canon_number", "unguard",
 ]
 
-SCORED_FIELDS: tuple[str, ...] = (
-    "dates", "dates_relative", "units", "communities", "headcounts",
-    "quantities", "records", "record_date", "record_unit", "record_community",
-    "record_headcount", "published", "title",
-)
-RECORD_ARGS = ("date", "unit", "community", "headcount")
+# The scored fields, in report order: each registered field (dates with
+# their relative days), records, each field scored as a record argument,
+# then the document's metadata. Follows the field registry.
+SCORED_FIELDS: list[str] = []
+
+
+def _derive() -> None:
+    out: list[str] = []
+    for f in registry.FIELDS:
+        out += [f.plural, f"{f.plural}_relative"] if f.scorer == "dates" else [f.plural]
+    out += ["records", *(f"record_{f.name}" for f in _record_args()), "published", "title"]
+    SCORED_FIELDS[:] = out
+
+
+def _record_args() -> list[Field]:
+    return [f for f in registry.FIELDS if f.record_scored]
+
+
+_derive()
+registry.on_change(_derive)
 # A record's evidence is one sentence: a longer span is a paragraph and cannot match.
 MAX_SENTENCE_CHARS = 300
 # Shorter titles than this must be equal: containment of a few characters means nothing.
@@ -156,22 +172,23 @@ def _score_sets(field: str, predicted: set[T], gold: set[T],
     return out
 
 
-def score_dates(rows: list[Row], gold: Gold) -> list[Judgement]:
-    """Dates by value; relative gold days scored apart as ``dates_relative``."""
+def score_dates(rows: list[Row], gold: Gold, field: str = "dates") -> list[Judgement]:
+    """Dates by value; relative gold days scored apart as ``<field>_relative``."""
+    rel = f"{field}_relative"
     predicted = {r["value"] for r in rows if r["value"]}
-    days = gold.get("dates") or []
+    days = gold.get(field) or []
     explicit = {str(d["value"]) for d in days if not d.get("relative")}
     relative = {str(d["value"]) for d in days if d.get("relative")} - explicit
     out: list[Judgement] = []
     for value in sorted(predicted):
         if value in explicit:
-            out.append(Judgement("dates", "tp", value))
+            out.append(Judgement(field, "tp", value))
         elif value in relative:
-            out.append(Judgement("dates_relative", "tp", value))
+            out.append(Judgement(rel, "tp", value))
         else:
-            out.append(Judgement("dates", "fp", value))
-    out += [Judgement("dates", "fn", v) for v in sorted(explicit - predicted)]
-    out += [Judgement("dates_relative", "fn", v) for v in sorted(relative - predicted)]
+            out.append(Judgement(field, "fp", value))
+    out += [Judgement(field, "fn", v) for v in sorted(explicit - predicted)]
+    out += [Judgement(rel, "fn", v) for v in sorted(relative - predicted)]
     return out
 
 
@@ -198,19 +215,28 @@ def score_names(field: str, rows: list[Row], entries: list[Mapping[str, Any]]) -
     return out
 
 
-def score_headcounts(rows: list[Row], gold: Gold) -> list[Judgement]:
-    """Headcounts by value."""
+def score_values(rows: list[Row], gold: Gold, field: str = "headcounts") -> list[Judgement]:
+    """Headcounts (or any field scored so) by value, as numbers."""
     predicted = {canon_number(r["value"]) for r in rows if r["value"]}
-    expected = {canon_number(h["value"]) for h in gold.get("headcounts") or []}
-    return _score_sets("headcounts", predicted, expected)
+    expected = {canon_number(h["value"]) for h in gold.get(field) or []}
+    return _score_sets(field, predicted, expected)
 
 
-def score_quantities(rows: list[Row], gold: Gold) -> list[Judgement]:
+def score_quantities(rows: list[Row], gold: Gold, field: str = "quantities") -> list[Judgement]:
     """Quantities by (value, measure)."""
     predicted = {(canon_number(r["value"]), normalize(r["measure"])) for r in rows if r["value"]}
     expected = {(canon_number(q["value"]), normalize(q.get("measure")))
-                for q in gold.get("quantities") or []}
-    return _score_sets("quantities", predicted, expected, show=lambda q: f"{q[0]} {q[1]}")
+                for q in gold.get(field) or []}
+    return _score_sets(field, predicted, expected, show=lambda q: f"{q[0]} {q[1]}")
+
+
+def _score_names(rows: list[Row], gold: Gold, field: str) -> list[Judgement]:
+    return score_names(field, rows, gold.get(field) or [])
+
+
+# A field's scorer by its registry kind: (rows of its mentions, gold, field) → judgements.
+SCORERS: dict[str, Callable[[list[Row], Gold, str], list[Judgement]]] = {
+    "dates": score_dates, "names": _score_names, "value": score_values, "value_measure": score_quantities}
 
 
 def score_published(doc: Row | None, gold: Gold) -> list[Judgement]:
@@ -237,17 +263,17 @@ def score_title(doc: Row | None, gold: Gold) -> list[Judgement]:
     return out + [Judgement("title", "fn", gold["title"], raw)]
 
 
-def _argument_pair(arg: str, predicted: str, expected: object,
+def _argument_pair(arg: Field, predicted: str, expected: object,
                    forms: list[set[str]]) -> tuple[str, str | None]:
     """(prediction, gold or None) of one record argument, both canonical."""
-    if arg in ("unit", "community"):
+    if arg.scorer == "names":
         want = normalize(str(expected)) if expected else None
         got = normalize(predicted) if predicted else ""
         # any form of the same gold entry is the same answer
         if want is not None and got and any(want in f and got in f for f in forms):
             got = want
         return got, want
-    if arg == "headcount":
+    if arg.scorer in ("value", "value_measure"):
         return (canon_number(predicted) if predicted else "",
                 canon_number(expected) if _present(expected) else None)
     return predicted, str(expected) if _present(expected) else None
@@ -257,9 +283,10 @@ def score_arguments(pred: Row, gold_record: Mapping[str, Any],
                     forms: Mapping[str, list[set[str]]]) -> list[Judgement]:
     """The arguments of one matched record; a wrong value is both fp and fn."""
     out: list[Judgement] = []
-    for arg in RECORD_ARGS:
-        field = "record_" + arg
-        got, want = _argument_pair(arg, pred[arg], gold_record.get(arg), forms.get(arg, []))
+    for arg in _record_args():
+        field = "record_" + arg.name
+        got, want = _argument_pair(arg, pred.get(arg.record_columns[0], ""), gold_record.get(arg.name),
+                                   forms.get(arg.name, []))
         if want is not None and got == want:
             out.append(Judgement(field, "tp", got))
             continue
@@ -279,8 +306,7 @@ def _matchable(sentence: str) -> str:
 def score_records(rows: list[Row], gold: Gold) -> list[Judgement]:
     """Records matched one-to-one (greedy, gold order) on evidence + type."""
     sentences = [_matchable(r["sentence"]) for r in rows]
-    forms = {"unit": entry_forms(gold.get("units") or []),
-             "community": entry_forms(gold.get("communities") or [])}
+    forms = {f.name: entry_forms(gold.get(f.plural) or []) for f in registry.FIELDS if f.scorer == "names"}
     used: set[int] = set()
     out: list[Judgement] = []
     for record in gold.get("records") or []:
@@ -304,12 +330,9 @@ def judge_document(pred: Predictions, gold: Gold) -> list[Judgement]:
     doc_id = gold["doc_id"]
     mentions = pred.mentions.get(doc_id, {})
     doc = pred.documents.get(doc_id)
-    out = score_dates(mentions.get("date", []), gold)
-    out += score_names("units", mentions.get("unit", []), gold.get("units") or [])
-    out += score_names("communities", mentions.get("community", []),
-                       gold.get("communities") or [])
-    out += score_headcounts(mentions.get("headcount", []), gold)
-    out += score_quantities(mentions.get("quantity", []), gold)
+    out: list[Judgement] = []
+    for f in registry.FIELDS:
+        out += SCORERS[f.scorer](mentions.get(f.name, []), gold, f.plural)
     out += score_records(pred.records.get(doc_id, []), gold)
     out += score_published(doc, gold)
     out += score_title(doc, gold)

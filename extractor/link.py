@@ -1,111 +1,150 @@
 """Linking: activity mentions → records with their arguments.
 
-Each record takes its date, unit, community, headcount and quantity from
-its clause, else its sentence, else from its context when that is plainly
-the same event (see ``rules/linking.yaml``):
+Each argument (a field with a record column: date, unit, community,
+headcount, quantity) is filled by the policy ``rules/linking.yaml``
+declares for it: the scopes to look in, in order, and which mention a
+scope's span gives (``pick``). The first scope that gives a value wins; an
+argument no scope fills stays empty. Scopes:
 
-- unit: the subject named before the trigger in the clause or sentence;
-  else the paragraph's subject; else the unit named by the section header;
-  else the article's main unit.
-- community: named in the clause or sentence; else the section's; else the
-  article's main community when it dominates.
-- date: in the clause, else the sentence; else the date the paragraph opens with.
-- headcount and quantity: in the clause, else the sentence.
+- ``clause`` / ``sentence``: the mentions of the record's trigger clause /
+  evidence sentence, chosen by ``pick`` (``first``; ``subject``: the first
+  named before the trigger; ``after_trigger``: the first at or after it,
+  else the first);
+- ``paragraph_opening``: the paragraph's first mention of the field when it
+  stands within ``paragraph_within`` characters of the paragraph's start
+  (the paragraph's subject, the day it narrates);
+- ``section``: named in the last header line (a short line with no
+  sentence end) that named the field;
+- ``article``: the article's main unit or community (fields that have one).
 """
 from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter, defaultdict
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .document import Context, Mention, Record
+from .analysis import Analysis
+from .document import Mention, Record
+from .fields import units
+from .fields.registry import record_fields
 from .ruleset import Rules
-from .text.sentences import Span, clauses
+from .rulespec import Choice, Int, ListOf, MapOf, Number, RuleFile, Section, opt
+from .text.sentences import Span
 
-RULES_FILE = "linking.yaml"
+SCOPES = ("clause", "sentence", "paragraph_opening", "section", "article")
+PICKS = ("first", "subject", "after_trigger")
+FILE = RuleFile("linking.yaml", Section({
+    "arguments": MapOf(Section({
+        "pick": Choice(*PICKS),
+        "scopes": ListOf(Choice(*SCOPES)),
+        "paragraph_within": opt(Int(0), 0),
+    })),
+    "header_max_chars": Int(1),
+    "title_weight": Int(1),
+    "main_unit_min": Int(1),
+    "main_community_share": Number(0, 1),
+    "task_force_min": Int(1),
+}))
 _SENT_FINAL = re.compile(r"[。!?;]")
 
 
-@dataclass
-class _Section:
-    """What the text so far says about who acts where."""
+@dataclass(frozen=True)
+class Policy:
+    """Where one argument's value comes from (one entry of ``arguments:``)."""
 
-    unit: str = ""
-    community: str = ""
+    pick: str
+    scopes: tuple[str, ...]
+    paragraph_within: int
 
 
 @dataclass
 class _Paragraph:
     start: int
     end: int
-    subject: str = ""
-    date: str = ""
     mentions: list[Mention] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)  # of its mentions, sorted
+    opening: dict[str, str] = field(default_factory=dict)  # field -> value of paragraph_opening
 
 
 class Linker:
     """Fills record arguments from the mentions around each activity."""
 
     def __init__(self, rules: Rules):
-        self.header_max = rules.section(RULES_FILE, "header_max_chars", int)
-        self.subject_within = rules.section(RULES_FILE, "paragraph_subject_within", int)
-        self.date_within = rules.section(RULES_FILE, "paragraph_date_within", int)
-        self.title_weight = rules.section(RULES_FILE, "title_weight", int)
-        share = rules.section(RULES_FILE, "main_community_share", (int, float))
-        self.community_share = float(share)
-        self.main_unit_min = rules.section(RULES_FILE, "main_unit_min", int)
-        self.task_force = tuple(rules.words(RULES_FILE, "task_force_suffixes"))
-        self.task_force_min = rules.section(RULES_FILE, "task_force_min", int)
+        lex = rules.load(FILE)
+        self.header_max = lex.header_max_chars
+        self.title_weight = lex.title_weight
+        self.community_share = lex.main_community_share
+        self.main_unit_min = lex.main_unit_min
+        self.task_force = tuple(rules.load(units.FILE).task_force_heads)
+        self.task_force_min = lex.task_force_min
+        self.fields = record_fields()
+        self.policies: dict[str, Policy] = {}
+        for f in self.fields:
+            entry = lex.arguments.get(f.name)
+            if entry is None:
+                raise rules.fail(FILE.name, None, f"'arguments' has no policy for the field '{f.name}'")
+            if "article" in entry.scopes and f.name not in _ARTICLE:
+                raise rules.fail(FILE.name, entry.pick, f"'arguments.{f.name}': no article scope for this field")
+            self.policies[f.name] = Policy(entry.pick, entry.scopes, entry.paragraph_within)
 
-    def __call__(self, body: str, ctx: Context, records: list[Record], mentions: list[Mention]) -> list[Record]:
-        """``records`` (from the activity extractor) with arguments filled and ids set."""
+    def link(self, doc: Analysis) -> list[Record]:
+        """The document's activity records with arguments filled and ids set."""
+        records = doc.activities
         if not records:
             return []
-        by_field: dict[str, list[Mention]] = defaultdict(list)
-        for m in mentions:
-            by_field[m.field].append(m)
-        main_unit = self._main_unit(body, by_field["unit"], ctx.title)
-        main_community = self._main_community(by_field["community"], ctx.title)
+        body, title = doc.body, doc.ctx.title
+        unit_mentions = doc.by_field("unit")
+        article = {"unit": self._main_unit(body, unit_mentions, title),
+                   "community": self._main_community(doc.by_field("community"), title)}
         # A unit named inside a longer one (省政协 in 省政协机关工作组) is not
         # the one acting: only outermost unit mentions take part in linking.
-        usable = _outermost(by_field["unit"]) + [m for m in mentions if m.field != "unit"]
-        paragraphs = self._paragraphs(body, usable)
-        sections = self._sections(body, paragraphs, main_unit, main_community, ctx.title)
+        usable = _outermost(unit_mentions) + [m for m in doc.mentions if m.field != "unit"]
+        paragraphs = self._paragraphs(doc, usable)
+        sections = self._sections(body, paragraphs, title)
         records.sort(key=lambda r: (r.start, r.trigger_start))
-        starts: dict[int, list[int]] = {}  # paragraph -> its mentions' starts (sorted)
         for n, rec in enumerate(records, 1):
             rec.record_id = n
             pi = _paragraph_of(paragraphs, rec.start)
-            para, section = paragraphs[pi], sections[pi]
-            clause = _clause_of(body, rec)
+            para = paragraphs[pi]
+            trigger_at = rec.trigger_start if rec.trigger_start >= 0 else rec.start
             # Bisect, not a scan of the paragraph: a text with no line breaks
             # is one paragraph, and scanning it once per record is quadratic.
-            if pi not in starts:
-                starts[pi] = [m.start for m in para.mentions]
-            at = starts[pi]
-            in_clause = para.mentions[bisect.bisect_left(at, clause.start):bisect.bisect_left(at, clause.end)]
-            in_sent = para.mentions[bisect.bisect_left(at, rec.start):bisect.bisect_left(at, rec.end)]
-            trigger_at = rec.trigger_start if rec.trigger_start >= 0 else rec.start
-            rec.unit = (_subject(in_clause, trigger_at) or _subject(in_sent, trigger_at)
-                        or para.subject or section.unit)
-            rec.community = (_first(in_clause, "community") or _first(in_sent, "community")
-                             or section.community)
-            rec.date = _first(in_clause, "date") or _first(in_sent, "date") or para.date
-            rec.headcount = _first(in_clause, "headcount") or _first(in_sent, "headcount")
-            q = _after(in_clause, "quantity", trigger_at) or _after(in_sent, "quantity", trigger_at)
-            if q:
-                rec.quantity, rec.measure = q.value, q.measure
+            spans = {"clause": _clause_of(doc, rec), "sentence": Span(rec.start, rec.end)}
+            for f in self.fields:
+                policy = self.policies[f.name]
+                found = self._value(f.name, policy, para, spans, trigger_at, sections[pi], article)
+                values = f.record_values(found) if isinstance(found, Mention) else (found,)
+                rec.args.update(zip(f.record_columns, values))
         return records
 
-    def _main_unit(self, body: str, units: list[Mention], title: str) -> str:
+    def _value(self, name: str, policy: Policy, para: _Paragraph, spans: dict[str, Span], trigger_at: int,
+               section: dict[str, str], article: dict[str, str]) -> Mention | str:
+        """The first scope of ``policy`` that names ``name``: a mention from
+        the clause or sentence, a value from the wider scopes, or ""."""
+        for scope in policy.scopes:
+            if scope in spans:
+                span = spans[scope]
+                within = para.mentions[bisect.bisect_left(para.starts, span.start):
+                                       bisect.bisect_left(para.starts, span.end)]
+                found = _PICKS[policy.pick]([m for m in within if m.field == name], trigger_at)
+                if found is not None:
+                    return found
+                continue
+            value = {"paragraph_opening": para.opening, "section": section, "article": article}[scope].get(name, "")
+            if value:
+                return value
+        return ""
+
+    def _main_unit(self, body: str, units_: list[Mention], title: str) -> str:
         """The article's default actor: a task force named often enough, else
         the most named unit (a mention in the title weighs more), provided it
         is named twice or once as a subject (opening a clause): a unit named
         once in passing (据国务院通报) is not what the article is about. Only
         outermost mentions count: the parent inside ``X机关工作组`` is not a
         mention of X acting."""
-        outer = _outermost(units)
+        outer = _outermost(units_)
         forces = Counter(m.value for m in outer if m.value.endswith(self.task_force))
         if forces:
             value, n = forces.most_common(1)[0]
@@ -130,42 +169,39 @@ class Linker:
         value, n = counts.most_common(1)[0]
         return value if n / sum(counts.values()) >= self.community_share else ""
 
-    def _paragraphs(self, body: str, mentions: list[Mention]) -> list[_Paragraph]:
-        paras: list[_Paragraph] = []
-        pos = 0
-        for line in body.split("\n"):
-            paras.append(_Paragraph(pos, pos + len(line)))
-            pos += len(line) + 1
+    def _paragraphs(self, doc: Analysis, mentions: list[Mention]) -> list[_Paragraph]:
+        body = doc.body
+        paras = [_Paragraph(p.start, p.end) for p in doc.paragraphs] or [_Paragraph(0, len(body))]
         i = 0
         for m in sorted(mentions, key=lambda m: m.start):
             while i + 1 < len(paras) and m.start >= paras[i + 1].start:
                 i += 1
             paras[i].mentions.append(m)
         for p in paras:
-            lead = len(body[p.start:p.end]) - len(body[p.start:p.end].lstrip())
-            for m in p.mentions:
-                if m.field == "unit" and not p.subject and m.start - p.start - lead <= self.subject_within:
-                    p.subject = m.value
-                if m.field == "date" and not p.date and m.start - p.start - lead <= self.date_within:
-                    p.date = m.value
+            p.starts = [m.start for m in p.mentions]
+            text = body[p.start:p.end]
+            lead = len(text) - len(text.lstrip())
+            for name, policy in self.policies.items():
+                if "paragraph_opening" in policy.scopes:
+                    first = next((m for m in p.mentions if m.field == name), None)
+                    if first is not None and first.start - p.start - lead <= policy.paragraph_within:
+                        p.opening[name] = first.value
         return paras
 
-    def _sections(self, body: str, paras: list[_Paragraph], unit: str, community: str,
-                  title: str) -> list[_Section]:
-        """The acting unit and community in force at each paragraph. The
+    def _sections(self, body: str, paras: list[_Paragraph], title: str) -> list[dict[str, str]]:
+        """The values a header line names, in force at each paragraph. The
         title's lines are not section headers: they name the whole article."""
-        current = _Section(unit, community)
+        named = [f.name for f in self.fields if "section" in self.policies[f.name].scopes]
+        current: dict[str, str] = {}
         out = []
         title_key = "".join(title.split())
         for p in paras:
             text = body[p.start:p.end].strip()
             is_title = bool(text) and "".join(text.split()) in title_key
             if text and not is_title and len(text) <= self.header_max and not _SENT_FINAL.search(text):
-                units = [m.value for m in p.mentions if m.field == "unit"]
-                comms = [m.value for m in p.mentions if m.field == "community"]
-                if units or comms:
-                    current = _Section(units[-1] if units else current.unit,
-                                       comms[-1] if comms else current.community)
+                values = {name: [m.value for m in p.mentions if m.field == name] for name in named}
+                if any(values.values()):
+                    current = {name: (v[-1] if v else current.get(name, "")) for name, v in values.items()}
             out.append(current)
         return out
 
@@ -194,32 +230,29 @@ def _paragraph_of(paras: list[_Paragraph], offset: int) -> int:
     return max(bisect.bisect_right(paras, offset, key=lambda p: p.start) - 1, 0)
 
 
-def _clause_of(body: str, rec: Record) -> Span:
+def _clause_of(doc: Analysis, rec: Record) -> Span:
     at = rec.trigger_start if rec.trigger_start >= 0 else rec.start
-    for c in clauses(body, Span(rec.start, rec.end)):
+    for c in doc.clauses(Span(rec.start, rec.end)):
         if c.start <= at < c.end:
             return c
     return Span(rec.start, rec.end)
 
 
-def _subject(mentions: list[Mention], before: int) -> str:
-    """The first unit named before the trigger (the first named acts when several do)."""
-    for m in mentions:
-        if m.field == "unit" and m.start < before:
-            return m.value
-    return ""
+def _first(mentions: list[Mention], at: int) -> Mention | None:
+    return mentions[0] if mentions else None
 
 
-def _first(mentions: list[Mention], field_name: str) -> str:
-    for m in mentions:
-        if m.field == field_name:
-            return m.value
-    return ""
+def _subject(mentions: list[Mention], at: int) -> Mention | None:
+    """The first named before the trigger (the first named acts when several do)."""
+    return next((m for m in mentions if m.start < at), None)
 
 
-def _after(mentions: list[Mention], field_name: str, at: int) -> Mention | None:
-    found = [m for m in mentions if m.field == field_name]
-    for m in found:
-        if m.start >= at:
-            return m
-    return found[0] if found else None
+def _after_trigger(mentions: list[Mention], at: int) -> Mention | None:
+    """The first at or after the trigger (what the work produced), else the first."""
+    return next((m for m in mentions if m.start >= at), mentions[0] if mentions else None)
+
+
+_PICKS: dict[str, Callable[[list[Mention], int], Mention | None]] = {
+    "first": _first, "subject": _subject, "after_trigger": _after_trigger}
+# Fields with an article-wide value (the ``article`` scope).
+_ARTICLE = ("unit", "community")

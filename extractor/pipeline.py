@@ -11,12 +11,12 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from .analysis import Analysis
 from .document import Context, Document, Mention, Record
 from .limits import DocumentTooSlow, deadline
 from .normalize import Normalizer
 from .ruleset import Rules
 from .settings import Settings
-from .text.sentences import SentenceIndex, sentences
 
 log = logging.getLogger(__name__)
 
@@ -101,28 +101,32 @@ class Pipeline:
             records=[r.row(doc.doc_id) for r in records],
         )
 
-    def _extract(self, doc: Document) -> tuple[list[Mention], list[Record]]:
-        ctx = Context(published=doc.published, doc_id=doc.doc_id, title=doc.title)
-        body = doc.body
-        sents = sentences(body)
-        index = SentenceIndex(sents)
-        mentions: list[Mention] = []
+    def analyse(self, doc: Document) -> Analysis:
+        """The analysis of one normalized document: its structure, mentions,
+        activity records (before linking) and triggers."""
+        analysis = Analysis(doc.body, Context(published=doc.published, doc_id=doc.doc_id, title=doc.title))
         for extractor in self.extractors:
-            mentions.extend(extractor(body, ctx))
-        for m in mentions:
-            m.sentence = index.index(m.start)
-        mentions.sort(key=lambda m: (m.start, m.end, m.field))
-        activities = self.activities(body, ctx)
+            analysis.mentions.extend(extractor.extract(analysis))
+        self._place(analysis)
+        analysis.activities = self.activities.extract(analysis)
         if self.model is not None:
             # The model adds or replaces spans and activity labels by the
             # method's merge policy (extractor/model); linking is shared.
-            mentions, activities = self.model(body, ctx, sents, mentions, activities, self.method)
-            for m in mentions:
-                if m.sentence < 0:
-                    m.sentence = index.index(m.start)
-            mentions.sort(key=lambda m: (m.start, m.end, m.field))
-        records = self.linker(body, ctx, activities, mentions)
-        return mentions, records
+            self.model(analysis, self.method)
+            self._place(analysis)
+        return analysis
+
+    def _extract(self, doc: Document) -> tuple[list[Mention], list[Record]]:
+        analysis = self.analyse(doc)
+        return analysis.mentions, self.linker.link(analysis)
+
+    @staticmethod
+    def _place(analysis: Analysis) -> None:
+        """Mentions in text order, each with its sentence index."""
+        for m in analysis.mentions:
+            if m.sentence < 0:
+                m.sentence = analysis.sentence_index(m.start)
+        analysis.mentions.sort(key=lambda m: (m.start, m.end, m.field))
 
 
 def error_result(doc: Document) -> DocResult:

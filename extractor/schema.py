@@ -1,6 +1,13 @@
 """The three output tables' columns: one place, so readers, writers, the API
-and the evaluator agree by construction (see ../shared/spec/output.md)."""
+and the evaluator agree by construction (see ../shared/spec/output.md).
+
+The records table's argument columns come from the field registry
+(:mod:`extractor.fields.registry`): the contract's fields keep their place,
+a new field's columns follow the contract's columns.
+"""
 from __future__ import annotations
+
+from .fields import registry
 
 DOCUMENTS = [
     "doc_id", "source", "title", "published", "script", "n_chars",
@@ -10,11 +17,9 @@ MENTIONS = [
     "doc_id", "field", "text", "value", "measure", "qualifier", "role",
     "start", "end", "sentence", "source", "confidence",
 ]
-RECORDS = [
-    "doc_id", "record_id", "activity_type", "trigger", "date", "unit",
-    "community", "headcount", "quantity", "measure", "sentence", "start",
-    "end", "source", "confidence",
-]
+_RECORD_HEAD = ["doc_id", "record_id", "activity_type", "trigger"]
+_RECORD_TAIL = ["sentence", "start", "end", "source", "confidence"]
+RECORDS: list[str] = []
 TABLES: dict[str, list[str]] = {
     "documents": DOCUMENTS,
     "mentions": MENTIONS,
@@ -34,4 +39,14 @@ FLOAT_COLUMNS: dict[str, set[str]] = {
     "records": {"confidence"},
 }
 
-FIELDS = ("date", "unit", "community", "headcount", "quantity")
+
+def _derive() -> None:
+    # In place: modules that imported RECORDS or TABLES see the change.
+    fields = registry.record_fields()
+    contract = [c for f in fields if f.contract for c in f.record_columns]
+    added = [c for f in fields if not f.contract for c in f.record_columns]
+    RECORDS[:] = _RECORD_HEAD + contract + _RECORD_TAIL + added
+
+
+_derive()
+registry.on_change(_derive)

@@ -26,14 +26,14 @@ SLOW_MARK = "慢慢"
 def slow_dates(monkeypatch):
     """Date extraction hangs on a body holding SLOW_MARK (as a pathological
     document would), and works as usual on any other."""
-    real = DateExtractor.__call__
+    real = DateExtractor.extract
 
-    def call(self, body, ctx=None):
-        if SLOW_MARK in body:
+    def extract(self, doc):
+        if SLOW_MARK in doc.body:
             time.sleep(30)
-        return real(self, body, ctx)
+        return real(self, doc)
 
-    monkeypatch.setattr(DateExtractor, "__call__", call)
+    monkeypatch.setattr(DateExtractor, "extract", extract)
 
 
 # ---------------------------------------------------------------- size

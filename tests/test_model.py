@@ -10,13 +10,15 @@ import yaml
 
 from conftest import REPO, broken_rules
 import extractor
+from extractor.analysis import Analysis
 from extractor.document import Mention, Record
+from extractor.fields.activities import ActivityExtractor
 from extractor.model import SHIPPED, load_model
 from extractor.model.generic import GenericNames
-from extractor.model.merge import ClausePrediction, SpanPrediction, merge_mentions, merge_records, sentence_clauses
+from extractor.model.merge import ClausePrediction, SpanPrediction, merge_mentions, merge_records
 from extractor.model.policy import ActivityPolicy, SpanPolicy, load_policy
 from extractor.ruleset import RuleError, Rules
-from extractor.text.sentences import Span, sentences
+from extractor.text.sentences import sentences
 
 CASES = yaml.safe_load((REPO / "tests" / "cases" / "model_merge.yaml").read_text(encoding="utf-8"))
 SPAN_POLICY = SpanPolicy(**CASES["policy"]["spans"])
@@ -35,7 +37,7 @@ def model(rules):
 
 def test_shipped_model_predicts_a_unit(model):
     body = "国家卫生健康委员会今天召开新闻发布会。"
-    spans = model.spans(body, sentences(body))
+    spans = model.spans(Analysis(body))
     units = [body[s.start:s.end] for s in spans if s.label == "UNIT"]
     assert "国家卫生健康委员会" in units, spans
     assert all(0.0 < s.score <= 1.0 for s in spans)
@@ -43,7 +45,7 @@ def test_shipped_model_predicts_a_unit(model):
 
 def test_shipped_model_classifies_a_clause(model):
     body = "社区工作人员每天入户为居民测量体温。"
-    scores = model.classify(body, sentences(body))[0].scores
+    scores = model.classify(Analysis(body))[0].scores
     assert max(scores, key=scores.get) == "temperature_check", scores
 
 
@@ -51,14 +53,16 @@ def test_greedy_parse_with_scores_decodes_as_spacy_does(model):
     """Our decoding loop (which keeps the action probabilities) must find
     the same entities as spaCy's own greedy decoder."""
     texts = [TEXT.split("\n")[0], "省政协机关支援户部巷社区疫情防控工作组于2月26日进驻。", "没有实体的一句话。", ""]
-    ours = [[(body[s.start:s.end], s.label) for s in model.spans(body, sentences(body))] for body in texts]
+    ours = [[(body[s.start:s.end], s.label) for s in model.spans(Analysis(body))] for body in texts]
     theirs = [[(e.text, e.label_) for e in doc.ents] for doc in model.ner.pipe(model.nlp.make_doc(t) for t in texts)]
     assert ours == theirs
 
 
 def test_rules_veto_where_their_filters_dropped_a_trigger(model):
     body = "我母亲做了CT但没有做核酸检测。社区开展核酸检测。保供专班在做好居民生活需求保障的同时,值守卡口。"
-    assert model.vetoed(body, sentences(body)) == {(0, "testing")}  # 保供 of 保供专班 is a name, no veto
+    doc = Analysis(body)
+    ActivityExtractor(Rules(REPO / "rules")).extract(doc)
+    assert model.vetoed(doc) == {(0, "testing")}  # 保供 of 保供专班 is a name, no veto
 
 
 def test_missing_model_says_how_to_train(rules, tmp_path, monkeypatch):
@@ -154,7 +158,7 @@ def _rule_record(body: str, r: dict) -> Record:
 def test_merge_records(case):
     body = case["body"]
     preds = [ClausePrediction(s, c, dict(case["scores"].get(body[c.start:c.end], {})))
-             for s, c in sentence_clauses(body, sentences(body))]
+             for s in Analysis(body).sentences for c in Analysis(body).clauses(s)]
     assert sum(bool(p.scores) for p in preds) == len(case["scores"]), "a scored clause is not a clause of the body"
     vetoed = frozenset((s.start, slug) for s in sentences(body) for slug in case.get("vetoed", []))
     merged = merge_records(body, [_rule_record(body, r) for r in case["rule"]], preds, ACTIVITY_POLICY, 200, vetoed)
@@ -179,7 +183,7 @@ def test_policy_loads_from_the_rules(rules):
 @pytest.mark.parametrize("old,new,message", [
     ("add_threshold: 0.95", "add_threshold: 1.5", "must be a number in \\[0, 1\\]"),
     ("min_chars: 3", "min_chars: x", "must be an integer"),
-    ("min_chars: 3", "min_char: 3", "unknown key 'spans.min_char'"),
+    ("min_chars: 3", "min_char: 3", "'spans.min_char' is an unknown key"),
 ])
 def test_broken_policy_names_file_and_line(tmp_path, old, new, message):
     root = broken_rules(tmp_path, "model.yaml", old, new)
@@ -196,6 +200,6 @@ def test_train_runs_on_a_tiny_subset(tmp_path, rules):
     out = train(output=str(tmp_path / "tiny"), seed=1, limit=30, max_epochs=1)
     tiny = load_model(str(out), rules)
     body = "市卫健委工作组到社区测温。"
-    assert isinstance(tiny.spans(body, sentences(body)), list)
+    assert isinstance(tiny.spans(Analysis(body)), list)
     assert set(tiny.textcat.labels) == set(load_model(None, rules).textcat.labels)
     assert Path(out, "meta.json").is_file()

@@ -38,14 +38,15 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from extractor.document import Document, Mention  # noqa: E402
-from extractor.fields.activities import ActivityExtractor, drop_non_work, find_triggers  # noqa: E402
+from extractor.analysis import Analysis  # noqa: E402
+from extractor.fields.activities import ActivityExtractor  # noqa: E402
 from extractor.fields.communities import CommunityExtractor  # noqa: E402
 from extractor.fields.units import UnitExtractor  # noqa: E402
 from extractor.model.data import read_cluener, read_reviewed  # noqa: E402
 from extractor.normalize import Normalizer  # noqa: E402
 from extractor.read import iter_documents  # noqa: E402
 from extractor.ruleset import Rules  # noqa: E402
-from extractor.text.sentences import Span, clauses, sentences  # noqa: E402
+from extractor.text.sentences import sentences  # noqa: E402
 
 OUT = REPO / "corpora" / "train"
 # Sentences longer than this are rare in CLUENER and mostly lists in the genre.
@@ -161,11 +162,11 @@ def clause_labels(body: str, acts: ActivityExtractor) -> Iterator[tuple[str, str
     lex = acts.lexicon
     if lex.require_any is not None and not lex.require_any.search(body):
         return
-    trigs = find_triggers(body, lex)
-    for sent in sentences(body):
-        mine = [t for t in trigs if t.start >= sent.start and t.end <= sent.end]
-        kept = drop_non_work(body, sent, mine, lex) if mine else []
-        for c in clauses(body, sent):
+    doc = Analysis(body)
+    acts.extract(doc)  # the triggers its filters keep land in doc.triggers
+    for sent in doc.sentences:
+        kept = [t for t in doc.triggers if t.start >= sent.start and t.end <= sent.end]
+        for c in doc.clauses(sent):
             labels = sorted({str(t.slug) for t in kept if c.start <= t.start < c.end})
             yield body[c.start:c.end], body[sent.start:sent.end], labels
 

@@ -8,7 +8,7 @@ threads or touch OpenCC (a fork after its first conversion deadlocks).
 import gc
 
 import extractor.pipeline  # noqa: F401
-from extractor.fields.names import SEGMENTER
+from extractor.fields.names.segment import SEGMENTER
 
 SEGMENTER.load()
 # Keep the collector from touching (and so copying) these objects in workers.

@@ -6,8 +6,9 @@ Finding and resolving are split:
 
 * :func:`find_triggers` locates trigger spans in the whole body (longest match
   wins; words that name things rather than work shadow the trigger inside);
-* :func:`drop_non_work` removes the triggers of one sentence that are negated,
-  sit inside a document title or a purpose clause, or are part of a name;
+* :func:`screen` sets apart the triggers of one sentence that are negated,
+  sit inside a document title or a purpose clause, or are part of a name
+  (kept in the document's analysis with the reason);
 * :func:`group_records` resolves the survivors into records, one per evidence
   span and type (a sentence listing several kinds of work gives one per kind).
 
@@ -21,12 +22,27 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from extractor.analysis import Analysis, Dropped
 from extractor.document import Context, Record
 from extractor.ruleset import Rules, line_of, load_rules
+from extractor.rulespec import Int, ListOf, MapOf, Number, Regex, RuleFile, Section, Word, Words, opt
 from extractor.text.patterns import alternation
-from extractor.text.sentences import Span, clauses, sentences
+from extractor.text.sentences import Span, clauses
 
-RULES_FILE = "activities.yaml"
+_SLUG = re.compile(r"[a-z_]+")
+FILE = RuleFile("activities.yaml", Section({
+    "taxonomy": MapOf(Word(), min_items=1),
+    "triggers": MapOf(Section({"words": Words(), "weak": opt(Words(), []),
+                               "patterns": opt(ListOf(Regex()), [])})),
+    "allow_shared": opt(Words(), []),
+    "negation": Section({"window": opt(Int(0), 6), "before": opt(Words(), []), "except": opt(Words(), []),
+                         "cancel_before": opt(ListOf(Regex()), [])}),
+    "non_work": Section({"ignore": opt(Words(), []), "skip_inside": opt(ListOf(Regex()), []),
+                         "name_suffix": opt(Regex(), None), "skip_sentences": opt(ListOf(Regex()), []),
+                         "require_any": opt(Words(), [])}),
+    "weak_confidence": opt(Number(0, 1, open_lo=True), 0.6),
+    "max_sentence": opt(Int(0), 200),
+}))
 
 # Where a clause ends when looking back from a trigger for a negation cue.
 _CLAUSE_BREAK = re.compile(r"[,，:：;；。！？!?、\n]")
@@ -72,111 +88,69 @@ class Lexicon:
 def load_lexicon(rules: Rules) -> Lexicon:
     """Read and validate ``rules/activities.yaml``; a bad entry raises
     RuleError naming the file and line."""
-    labels = _taxonomy(rules)
-    literal_kind, patterns = _triggers(rules, labels)
-    non_work = rules.section(RULES_FILE, "non_work", dict)
-    for w in _word_list(rules, non_work, "ignore", "non_work"):
+    lex = rules.load(FILE)
+    labels = _taxonomy(rules, lex.taxonomy)
+    literal_kind, patterns = _triggers(rules, lex, labels)
+    non_work, negation = lex.non_work, lex.negation
+    for w in non_work.ignore:
         if w in literal_kind:
-            raise rules.fail(RULES_FILE, w, f"ignored word {w!r} is also a trigger")
+            raise rules.fail(FILE.name, w, f"ignored word {w!r} is also a trigger")
         literal_kind[str(w)] = [(None, False)]
-    negation = rules.section(RULES_FILE, "negation", dict)
-    top = rules.yaml(RULES_FILE)
-    suffix = non_work.get("name_suffix")
     return Lexicon(
         slugs=tuple(str(s) for s in labels),
         labels={str(k): str(v) for k, v in labels.items()},
         literal_re=_literal_regex(literal_kind),
         literal_kind=literal_kind,
         patterns=patterns,
-        negation_re=_alternation(_word_list(rules, negation, "before", "negation")),
-        negation_except=_alternation(_word_list(rules, negation, "except", "negation")),
-        window=_int(rules, negation, "window", 6),
-        cancel_before=_patterns(rules, negation, "cancel_before", "negation"),
-        skip_inside=_patterns(rules, non_work, "skip_inside", "non_work"),
-        name_suffix=rules.pattern(RULES_FILE, suffix) if suffix else None,
-        skip_sentences=_patterns(rules, non_work, "skip_sentences", "non_work"),
-        require_any=_alternation(_word_list(rules, non_work, "require_any", "non_work")),
-        weak_confidence=_float(rules, top, "weak_confidence", 0.6),
-        max_sentence=_int(rules, top, "max_sentence", 200),
+        negation_re=_alternation(negation.before),
+        negation_except=_alternation(negation["except"]),
+        window=negation.window,
+        cancel_before=list(negation.cancel_before),
+        skip_inside=list(non_work.skip_inside),
+        name_suffix=non_work.name_suffix,
+        skip_sentences=list(non_work.skip_sentences),
+        require_any=_alternation(non_work.require_any),
+        weak_confidence=lex.weak_confidence,
+        max_sentence=lex.max_sentence,
     )
 
 
-def _taxonomy(rules: Rules) -> dict[str, str]:
-    labels = rules.section(RULES_FILE, "taxonomy", dict)
-    if not labels:
-        raise rules.fail(RULES_FILE, None, "'taxonomy' is empty")
-    for slug, label in labels.items():
-        if not isinstance(slug, str) or not re.fullmatch(r"[a-z_]+", slug):
-            raise rules.fail(RULES_FILE, slug, f"taxonomy slug {slug!r} must be lower_snake_case")
-        if not isinstance(label, str) or not label.strip():
-            raise rules.fail(RULES_FILE, slug, f"taxonomy slug {slug!r} needs a Chinese label")
+def _taxonomy(rules: Rules, labels: Any) -> Any:
+    for slug in labels:
+        if not _SLUG.fullmatch(slug):
+            raise rules.fail(FILE.name, slug, f"taxonomy slug {slug!r} must be lower_snake_case")
     return labels
 
 
-def _triggers(rules: Rules, labels: dict[str, str]) -> tuple[dict[str, list[tuple[str | None, bool]]],
+def _triggers(rules: Rules, lex: Any, labels: Any) -> tuple[dict[str, list[tuple[str | None, bool]]],
                                                               list[tuple[re.Pattern[str], str]]]:
     """Literal words (with slug and weakness) and patterns of every slug."""
-    data = rules.yaml(RULES_FILE)
-    shared = set(rules.words(RULES_FILE, "allow_shared")) if data.get("allow_shared") else set()
+    shared = set(lex.allow_shared)
     first_seen: dict[str, tuple[str, Any]] = {}
     kinds: dict[str, list[tuple[str | None, bool]]] = {}
     patterns: list[tuple[re.Pattern[str], str]] = []
-    triggers = rules.section(RULES_FILE, "triggers", dict)
-    for slug, entry in triggers.items():
+    for slug, entry in lex.triggers.items():
         if slug not in labels:
-            raise rules.fail(RULES_FILE, slug, f"unknown activity slug {slug!r} (not in taxonomy)")
-        if not isinstance(entry, dict):
-            raise rules.fail(RULES_FILE, slug, f"'{slug}' must map to words / weak / patterns")
-        words = _word_list(rules, entry, "words", slug)
-        if not words:
-            raise rules.fail(RULES_FILE, slug, f"'{slug}' has an empty trigger list")
-        for weak, items in ((False, words), (True, _word_list(rules, entry, "weak", slug))):
+            raise rules.fail(FILE.name, slug, f"unknown activity slug {slug!r} (not in taxonomy)")
+        if not entry.words:
+            raise rules.fail(FILE.name, slug, f"'{slug}' has an empty trigger list")
+        for weak, items in ((False, entry.words), (True, entry.weak)):
             for w in items:
                 seen = first_seen.get(w)
                 if seen is not None and (seen[0] == slug or w not in shared):
                     where = f" (line {line_of(seen[1])})" if line_of(seen[1]) else ""
-                    raise rules.fail(RULES_FILE, w,
+                    raise rules.fail(FILE.name, w,
                                      f"trigger {w!r} of '{slug}' is already a trigger of '{seen[0]}'{where}")
                 first_seen[w] = (str(slug), w)
                 kinds.setdefault(str(w), []).append((str(slug), weak))
-        patterns += [(p, str(slug)) for p in _patterns(rules, entry, "patterns", slug)]
-    missing = [s for s in labels if s not in triggers]
+        patterns += [(p, str(slug)) for p in entry.patterns]
+    missing = [s for s in labels if s not in lex.triggers]
     if missing:
-        raise rules.fail(RULES_FILE, None, f"taxonomy slug(s) without triggers: {missing}")
+        raise rules.fail(FILE.name, None, f"taxonomy slug(s) without triggers: {missing}")
     return kinds, patterns
 
 
-def _word_list(rules: Rules, entry: dict[str, Any], key: str, owner: Any) -> list[Any]:
-    """The non-empty strings under ``entry[key]`` (a missing key is empty)."""
-    items = entry.get(key) or []
-    if not isinstance(items, list):
-        raise rules.fail(RULES_FILE, owner, f"'{owner}.{key}' must be a list")
-    for item in items:
-        if not isinstance(item, str) or not item.strip():
-            raise rules.fail(RULES_FILE, item if line_of(item) else owner,
-                             f"'{owner}.{key}' entries must be non-empty strings, got {item!r}")
-    return list(items)
-
-
-def _patterns(rules: Rules, entry: dict[str, Any], key: str, owner: Any) -> list[re.Pattern[str]]:
-    return [rules.pattern(RULES_FILE, p) for p in _word_list(rules, entry, key, owner)]
-
-
-def _int(rules: Rules, entry: dict[str, Any], key: str, default: int) -> int:
-    value = entry.get(key, default)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise rules.fail(RULES_FILE, value, f"'{key}' must be a non-negative integer, got {value!r}")
-    return value
-
-
-def _float(rules: Rules, entry: dict[str, Any], key: str, default: float) -> float:
-    value = entry.get(key, default)
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value <= 1:
-        raise rules.fail(RULES_FILE, value, f"'{key}' must be a number in (0, 1], got {value!r}")
-    return float(value)
-
-
-def _alternation(words: list[str]) -> re.Pattern[str] | None:
+def _alternation(words: tuple[str, ...]) -> re.Pattern[str] | None:
     """One regex matching any of ``words`` (longest first), or None."""
     if not words:
         return None
@@ -255,27 +229,36 @@ def _longest_first(cands: list[Trigger]) -> list[Trigger]:
 # filtering
 
 
-def drop_non_work(body: str, sent: Span, trigs: list[Trigger], lex: Lexicon) -> list[Trigger]:
-    """The triggers of one sentence that name work done: not negated, not in
-    a document title or purpose clause, not part of a body's name, not before
-    a 'not our duty' cue, and not in a line that is no running text."""
+def screen(body: str, sent: Span, trigs: list[Trigger], lex: Lexicon) -> tuple[list[Trigger], list[Dropped]]:
+    """The triggers of one sentence that name work done, and those dropped
+    with the reason: in a line that is no running text, inside a document
+    title or purpose clause, before a 'not our duty' cue, part of a body's
+    name, or negated."""
     text = body[sent.start:sent.end]
+    in_name = (lambda t: bool(lex.name_suffix.match(body, t.end, sent.end))) if lex.name_suffix is not None \
+        else (lambda t: False)
     if any(p.search(text) for p in lex.skip_sentences):
-        return []
+        return [], [Dropped(t, sent, "not-running-text", in_name(t)) for t in trigs]
     skipped = bytearray(len(text))
     for p in lex.skip_inside:
         for m in p.finditer(text):
             skipped[m.start():m.end()] = b"\1" * (m.end() - m.start())
     cancel = min((m.start() + sent.start for p in lex.cancel_before for m in p.finditer(text)), default=-1)
-    out = []
+    kept: list[Trigger] = []
+    dropped: list[Dropped] = []
     for t in trigs:
-        if t.start < cancel or skipped[t.start - sent.start]:
-            continue
-        if lex.name_suffix is not None and lex.name_suffix.match(body, t.end, sent.end):
-            continue
-        if not _negated(body, sent.start, t, lex):
-            out.append(t)
-    return out
+        named = in_name(t)
+        if t.start < cancel:
+            dropped.append(Dropped(t, sent, "not-our-duty", named))
+        elif skipped[t.start - sent.start]:
+            dropped.append(Dropped(t, sent, "inside", named))
+        elif named:
+            dropped.append(Dropped(t, sent, "name", named))
+        elif _negated(body, sent.start, t, lex):
+            dropped.append(Dropped(t, sent, "negated", named))
+        else:
+            kept.append(t)
+    return kept, dropped
 
 
 def _negated(body: str, floor: int, t: Trigger, lex: Lexicon) -> bool:
@@ -329,11 +312,12 @@ def _window(body: str, outer: Span, t: Trigger, max_len: int) -> Span:
     return Span(start, max(end, t.end))
 
 
-def group_records(body: str, sent: Span, trigs: list[Trigger], lex: Lexicon) -> list[Record]:
+def group_records(doc: Analysis, sent: Span, trigs: list[Trigger], lex: Lexicon) -> list[Record]:
     """One record per (evidence span, activity type); its trigger is the
     first strong one, else the first weak one (and a lower confidence)."""
+    body = doc.body
     groups: dict[tuple[int, int, str], list[Trigger]] = {}
-    parts = clauses(body, sent) if sent.end - sent.start > lex.max_sentence else None
+    parts = doc.clauses(sent) if sent.end - sent.start > lex.max_sentence else None
     starts = [c.start for c in parts] if parts else None
     for t in trigs:
         span = evidence_span(body, sent, t, lex.max_sentence, parts, starts)
@@ -363,15 +347,21 @@ class ActivityExtractor:
         self.lexicon = load_lexicon(rules)
         self.slugs = self.lexicon.slugs
 
-    def __call__(self, body: str, ctx: Context) -> list[Record]:
-        """Records of ``body`` in text order; offsets are into ``body``."""
+    def __call__(self, body: str, ctx: Context | None = None) -> list[Record]:
+        """Records of ``body`` on its own, in text order (the pipeline calls :meth:`extract`)."""
+        return self.extract(Analysis(body, ctx or Context()))
+
+    def extract(self, doc: Analysis) -> list[Record]:
+        """Records of one document in text order (offsets into its body);
+        the triggers kept and dropped are added to ``doc``."""
         lex = self.lexicon
+        body = doc.body
         if lex.require_any is not None and not lex.require_any.search(body):
             return []
         trigs = find_triggers(body, lex)
         out: list[Record] = []
         k = 0
-        for sent in sentences(body) if trigs else []:
+        for sent in doc.sentences if trigs else []:
             mine = []
             while k < len(trigs) and trigs[k].start < sent.end:
                 # A pattern match that crosses a sentence end belongs to none.
@@ -379,7 +369,10 @@ class ActivityExtractor:
                     mine.append(trigs[k])
                 k += 1
             if mine:
-                out += group_records(body, sent, drop_non_work(body, sent, mine, lex), lex)
+                kept, dropped = screen(body, sent, mine, lex)
+                doc.triggers += kept
+                doc.dropped += dropped
+                out += group_records(doc, sent, kept, lex)
         out.sort(key=lambda r: (r.start, r.trigger_start))
         return out
 

@@ -2,14 +2,14 @@
 住宅楼, Hong Kong 邨/苑/花园 …).
 
 Finder: a suffix of rules/communities.yaml ending a jieba token is a head; the
-name grows left over tokens until a boundary (names.LeftBoundary, shared with
+name grows left over tokens until a boundary (names.boundary.LeftBoundary, shared with
 units), then loses everything up to the last administrative word, so
 ``包保社区咸安区南昌路社区`` gives ``南昌路社区`` and ``武汉芳草社区汉荣苑小区``
 gives ``芳草社区`` and ``汉荣苑小区``.  The items of an enumeration closed by
 ``等…小区`` (or whose last item is a community) are communities too.
 
 Resolver: generic names (老旧小区, 该社区, 80个社区) are dropped; forms are
-grouped per document (金域华府 = 金域华府小区) by names.cluster.
+grouped per document (金域华府 = 金域华府小区) by names.cluster.cluster.
 """
 from __future__ import annotations
 
@@ -17,14 +17,22 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from extractor.analysis import Analysis
 from extractor.document import Context, Mention
-from . import names
-from ..text.patterns import alternation
-from extractor.fields.names import SEGMENTER, ClusterRules, Form, LeftBoundary, Token
+from extractor.fields import units
+from extractor.fields.names.boundary import EXTRA, LeftBoundary
+from extractor.fields.names.cluster import MAX_GROUP, ClusterRules, Form, cluster, entities, mentions_from
+from extractor.fields.names.segment import SEGMENTER, Token, runs_with, token_index
 from extractor.ruleset import Rules
+from extractor.rulespec import Int, Regex, RuleFile, Section, Words
+from extractor.text.patterns import alternation, only_made_of
 
-RULES = "communities.yaml"
-UNIT_RULES = "units.yaml"
+FILE = RuleFile("communities.yaml", Section({
+    "left_boundary_extra": EXTRA, "place_prefixes": Words(), "place_test_suffixes": Words(),
+    "suffixes": Words(1), "min_stem": Int(1), "short_form_min": Int(1), "not_community_words": Words(),
+    "right_stop": Words(), "admin_suffixes": Words(), "generic_modifiers": Words(), "list_heads": Words(1),
+    "list_closer": Regex(), "list_separators": Words(1), "max_item_len": Int(2, 30),
+}))
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
 
@@ -44,48 +52,45 @@ class CommunityExtractor:
     field = "community"
 
     def __init__(self, rules: Rules):
-        w = lambda key: names.load_words(rules, RULES, key)
-        self.boundary = LeftBoundary.load(rules, UNIT_RULES).extended(rules, RULES, "left_boundary_extra")
+        lex = rules.load(FILE)
+        unit_lex = rules.load(units.FILE)
+        w = lambda key: frozenset(lex[key])
+        self.boundary = LeftBoundary.load(rules).extended(lex.left_boundary_extra)
         self.suffixes = w("suffixes")
         self.suffix_re = re.compile(alternation(self.suffixes))
-        self.min_stem = rules.section(RULES, "min_stem", int)
-        self.not_words = re.compile(f"(?:{alternation(w('not_community_words'))})$")
+        self.min_stem = lex.min_stem
+        self.not_words = re.compile(f"(?:{alternation(lex.not_community_words)})$")
         self.admin = w("admin_suffixes")
         self.admin_end = re.compile(f"(?:{alternation(self.admin)})$")
         self.generic_mods = w("generic_modifiers")
-        self.place_endings = tuple(rules.words(RULES, "place_test_suffixes"))
-        self.right_stop = re.compile(alternation(w("right_stop")))
-        self.short_min = rules.section(RULES, "short_form_min", int)
-        self.adverb_tags = names.load_words(rules, UNIT_RULES, "adverb_tags")
-        self.place_prefix = re.compile(alternation(w("place_prefixes")))
-        unit_suffixes = names.load_words(rules, UNIT_RULES, "suffixes") | names.load_words(
-            rules, UNIT_RULES, "single_suffixes")
+        self.place_endings = lex.place_test_suffixes
+        self.right_stop = re.compile(alternation(lex.right_stop))
+        self.short_min = lex.short_form_min
+        self.adverb_tags = frozenset(unit_lex.adverb_tags)
+        self.place_prefix = re.compile(alternation(lex.place_prefixes))
+        unit_suffixes = frozenset(unit_lex.suffixes) | frozenset(unit_lex.single_suffixes)
         self.unit_end = re.compile(f"(?:{alternation(unit_suffixes)})$")
         self.counted = re.compile(f"(?:{self.boundary.quantifier.pattern})\\s*$")
-        self.enum_re, self.etc_re = self._list_patterns(rules)
-
-    def _list_patterns(self, rules: Rules) -> tuple[re.Pattern[str], re.Pattern[str]]:
-        n = rules.section(RULES, "max_item_len", int)
-        if not 2 <= n <= 30:
-            raise rules.fail(RULES, None, "max_item_len must be in 2..30")
-        sep = alternation(rules.words(RULES, "list_separators"))
-        self.sep_re = re.compile(sep)
-        heads = alternation(rules.words(RULES, "list_heads"))
-        item = f"[{_CJK}]{{1,{n}}}"
+        self.sep_re = re.compile(alternation(lex.list_separators))
+        item = f"[{_CJK}]{{1,{lex.max_item_len}}}"
         # an enumeration: items separated by 、 (matched once, left to right: no re-scanning)
-        enum = re.compile(f"(?:{item}(?:{sep}))+{item}")
+        self.enum_re = re.compile(f"(?:{item}(?:{self.sep_re.pattern}))+{item}")
         # what closes a list of communities: 等(十余个)小区
-        closer = rules.pattern(RULES, rules.section(RULES, "list_closer", str)).pattern
-        etc = re.compile(f"{closer}(?:{heads})")
-        return enum, etc
+        self.etc_re = re.compile(f"{lex.list_closer.pattern}(?:{alternation(lex.list_heads)})")
 
     # ------------------------------------------------------------ public
     def __call__(self, body: str, ctx: Context | None = None) -> list[Mention]:
-        found = self.find(body)
+        """Community mentions of ``body`` on its own (the pipeline calls :meth:`extract`)."""
+        return self.extract(Analysis(body, ctx or Context()))
+
+    def extract(self, doc: Analysis) -> list[Mention]:
+        """Community mentions of one document, in text order."""
+        body = doc.body
+        found = self.find(doc)
         forms = self.resolve(body, found)
         self._short_forms(body, forms)
-        canon = names.cluster(forms, ClusterRules())
-        return names.mentions_from(forms, canon, body, self.field)
+        canon = cluster(forms, ClusterRules())
+        return mentions_from(forms, canon, body, self.field)
 
     def _short_forms(self, body: str, forms: dict[str, Form]) -> None:
         """Occurrences of a named community without its suffix (金域华府 for
@@ -98,7 +103,7 @@ class CommunityExtractor:
             far = max(far, e)
             reach.append(far)
         mods = {f.mod for f in forms.values() if f.head and len(f.mod) >= self.short_min}
-        if not mods or len(mods) > names.MAX_GROUP:
+        if not mods or len(mods) > MAX_GROUP:
             return
         for m in re.finditer(alternation(mods), body):
             s, e = m.span()
@@ -113,14 +118,15 @@ class CommunityExtractor:
     @staticmethod
     def entities(mentions: list[Mention]) -> dict[str, list[str]]:
         """Canonical name → every form written for it in the document."""
-        return names.entities(m for m in mentions if m.field == "community")
+        return entities(m for m in mentions if m.field == "community")
 
     # ------------------------------------------------------------ finder
-    def find(self, body: str) -> list[Found]:
+    def find(self, doc: Analysis) -> list[Found]:
         """Suffix-headed names, then enumeration items, in body order."""
+        body = doc.body
         out: list[Found] = []
-        for rs, re_ in names.runs_with(body, self.suffix_re):
-            toks = SEGMENTER.run_tokens(body, rs, re_)
+        for rs, re_ in runs_with(body, self.suffix_re):
+            toks = doc.tokens(rs, re_)
             ends = {t.end: i for i, t in enumerate(toks)}
             quants = self.boundary.quantifier_ends(body, max(0, rs - 12), re_)
             for m in self.suffix_re.finditer(body, rs, re_):
@@ -130,7 +136,7 @@ class CommunityExtractor:
                 if f:
                     out.append(f)
         named = {(f.start, f.end) for f in out if not f.generic}
-        out.extend(f for f in self._listed(body, named) if (f.start, f.end) not in named)
+        out.extend(f for f in self._listed(doc, named) if (f.start, f.end) not in named)
         out.sort(key=lambda f: (f.start, f.end))
         return out
 
@@ -147,19 +153,19 @@ class CommunityExtractor:
             return None  # 新康苑 of 新康苑小区: the longer name is the community
         if self.right_stop.match(body, e):
             return None
-        j = names.token_index(toks, m.start())
+        j = token_index(toks, m.start())
         start, stopper = self.boundary.scan(toks, j, m.start(), e, floor)
         if start < m.start() and body[start] in self.boundary.stop_chars and toks[j].start == start:
             start, stopper = start + 1, body[start]  # jieba's own 进社区
         counted = start == floor and floor > toks[0].start
         if stopper and len(stopper) > 1 and SEGMENTER.tag(stopper) in self.adverb_tags and start < m.start():
-            start = toks[names.token_index(toks, start)].end  # 积极|投身社区: the verb goes too
+            start = toks[token_index(toks, start)].end  # 积极|投身社区: the verb goes too
         start = self._trim(body, toks, j, start, m.start())
         mod = body[start:m.start()]
         f = Found(start, e, head)
         f.counted = counted or bool(self.counted.search(body, max(0, start - 16), start))
         f.generic = (f.counted or stopper in self.boundary.determiners or len(mod) < self.min_stem
-                     or names.only_made_of(mod, self.generic_mods) or bool(self.not_words.search(body[start:e]))
+                     or only_made_of(mod, self.generic_mods) or bool(self.not_words.search(body[start:e]))
                      or self._placeish(body[start:e], mod))
         return f
 
@@ -172,7 +178,7 @@ class CommunityExtractor:
     def _trim(self, body: str, toks: list[Token], j: int, start: int, head_start: int) -> int:
         """Cut administrative prefixes (咸安区, 北郊街道, another 社区) and a
         leading place name (武汉百步亭社区) off a community name."""
-        k = names.token_index(toks, start)
+        k = token_index(toks, start)
         for t in range(j - 1, k - 1, -1):
             tok = toks[t]
             if tok.start < start:
@@ -187,19 +193,20 @@ class CommunityExtractor:
         p = self.place_prefix.match(body, start, head_start)
         if p and head_start - p.end() >= self.min_stem:
             return p.end()
-        k = names.token_index(toks, start)
+        k = token_index(toks, start)
         while k < j and toks[k].start == start and SEGMENTER.is_place(toks[k].word, self.place_endings):
             rest = toks[k].end
-            if head_start - rest < 2 or names.only_made_of(
+            if head_start - rest < 2 or only_made_of(
                     toks[k + 1].word if k + 1 < j else "", self.generic_mods | self.suffixes):
                 break
             start, k = rest, k + 1
         return start
 
-    def _listed(self, body: str, named: set[tuple[int, int]]) -> list[Found]:
+    def _listed(self, doc: Analysis, named: set[tuple[int, int]]) -> list[Found]:
         """Items of enumerations of communities: all of them when the list is
         closed by 等…小区 (明珠华府、金域华府、能源小区等十余个小区), or when its last
         item and another one are communities (A小区、B、C小区)."""
+        body = doc.body
         out: list[Found] = []
         named_at = {s: e for s, e in named}
         named_ends = {e for _, e in named}
@@ -216,26 +223,26 @@ class CommunityExtractor:
             else:
                 continue
             for idx, (s, e) in enumerate(spans):
-                start = self._item_start(body, s, e) if idx == 0 else s
-                f = self._item(body, start, e)
+                start = self._item_start(doc, s, e) if idx == 0 else s
+                f = self._item(doc, start, e)
                 if f:
                     out.append(f)
         return out
 
-    def _item_start(self, body: str, s: int, e: int) -> int:
-        toks = SEGMENTER.run_tokens(body, s, e)
+    def _item_start(self, doc: Analysis, s: int, e: int) -> int:
+        toks = doc.tokens(s, e)
         start, _ = self.boundary.scan(toks, len(toks) - 1, toks[-1].start, e, s)
         return start if toks[-1].tag != "ns" or start < toks[-1].start else toks[-1].start
 
-    def _item(self, body: str, s: int, e: int) -> Found | None:
-        text = body[s:e]
+    def _item(self, doc: Analysis, s: int, e: int) -> Found | None:
+        text = doc.body[s:e]
         if len(text) < 2:
             return None
         if self.unit_end.search(text) or self.admin_end.search(text):
             return None
-        if names.only_made_of(text, self.generic_mods):
+        if only_made_of(text, self.generic_mods):
             return None
-        toks = SEGMENTER.run_tokens(body, s, e)
+        toks = doc.tokens(s, e)
         if any(len(t.word) > 1 and t.tag in self.boundary.tags or t.word in self.boundary.stop_chars
                or t.word in self.boundary.words for t in toks):
             return None  # a clause (不管配送), not a name

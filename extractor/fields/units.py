@@ -3,12 +3,12 @@ branches, institutions, enterprises, media, named task forces.
 
 Finder: every organization suffix of rules/units.yaml that ends a jieba token
 (``局``, ``党支部``, ``工作组`` …) is a head; the name grows left over tokens until
-a boundary (names.LeftBoundary).  A head inside a longer name is also its
+a boundary (names.boundary.LeftBoundary).  A head inside a longer name is also its
 parent's name (市应急管理局 in 市应急管理局政治部) unless ``prefix_only`` says it is
 just an abbreviation prefix (市委 in 市委编办).
 
 Resolver: forms are classified (named, abbreviation, weak alias-only, bare
-head, generic) and grouped per document into entities (names.cluster); every
+head, generic) and grouped per document into entities (names.cluster.cluster); every
 occurrence becomes a Mention whose value is its entity's canonical name.
 """
 from __future__ import annotations
@@ -17,13 +17,26 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from extractor.analysis import Analysis
 from extractor.document import Context, Mention
-from . import names
-from ..text.patterns import alternation
-from extractor.fields.names import SEGMENTER, ClusterRules, Form, LeftBoundary, Token
+from extractor.fields.names.boundary import LeftBoundary
+from extractor.fields.names.cluster import ClusterRules, Form, cluster, entities, mentions_from
+from extractor.fields.names.segment import SEGMENTER, Token, runs_with, token_index
 from extractor.ruleset import Rules
+from extractor.rulespec import Int, ListOf, Regex, RuleFile, Section, Words
+from extractor.text.patterns import alternation, only_made_of
 
-RULES = "units.yaml"
+FILE = RuleFile("units.yaml", Section({
+    "suffixes": Words(1), "single_suffixes": Words(1, chars=1), "not_org_words": Words(),
+    "not_org_stem": Regex(), "single_right_stop": Words(), "not_org_tags": Words(), "right_stop": Words(),
+    "inner_conjunctions": Words(), "conjunction_left_tags": Words(), "conjunction_right_tags": Words(),
+    "conjunction_max_gap": Int(0), "name_internal": Words(), "task_force_heads": Words(1),
+    "alias_heads": Words(), "abbreviations": Words(), "weak_modifiers": Words(), "proper_heads": Words(),
+    "proper_tags": Words(), "proper_chars": Words(chars=1), "single_word_generic_heads": Words(),
+    "single_word_generic_tags": Words(), "adverb_tags": Words(), "generic_names": Words(),
+    "generic_modifiers": Words(), "prefix_only": ListOf(Regex()), "distinct_places": Regex(),
+    "preposition_tags": Words(), "verb_tags": Words(), "extensions": Words(),
+}))
 
 
 @dataclass
@@ -44,13 +57,10 @@ class UnitExtractor:
     field = "unit"
 
     def __init__(self, rules: Rules):
-        w = lambda key: names.load_words(rules, RULES, key)
-        self.boundary = LeftBoundary.load(rules, RULES)
-        multi = w("suffixes")
-        single = w("single_suffixes")
-        for s in single:
-            if len(s) != 1:
-                raise rules.fail(RULES, s, f"single_suffixes entry {s!r} must be one character")
+        lex = rules.load(FILE)
+        w = lambda key: frozenset(lex[key])
+        self.boundary = LeftBoundary.load(rules)
+        multi, single = w("suffixes"), w("single_suffixes")
         self.single = single
         self.abbreviations = w("abbreviations")
         self.suffix_re = re.compile(alternation(multi | single | self.abbreviations))
@@ -58,30 +68,30 @@ class UnitExtractor:
         self.not_org_words = w("not_org_words")
         self.not_org_end = re.compile(f"(?:{alternation(self.not_org_words)})$")
         self.not_org_tags = w("not_org_tags")
-        self.not_org_stem = rules.pattern(RULES, rules.section(RULES, "not_org_stem", str))
-        self.right_stop = re.compile(alternation(w("right_stop")))
-        self.single_right_stop = re.compile(alternation(w("single_right_stop")))
+        self.not_org_stem = lex.not_org_stem
+        self.right_stop = re.compile(alternation(lex.right_stop))
+        self.single_right_stop = re.compile(alternation(lex.single_right_stop))
         self.proper_heads = w("proper_heads")
         self.proper_tags = w("proper_tags")
-        self.proper_chars = "".join(w("proper_chars"))
+        self.proper_chars = "".join(lex.proper_chars)
         self.adverb_tags = w("adverb_tags")
         self.one_word_generic = w("single_word_generic_heads")
         self.one_word_tags = w("single_word_generic_tags")
         self.conj = w("inner_conjunctions")
         self.conj_left = w("conjunction_left_tags")
         self.conj_right = w("conjunction_right_tags")
-        self.conj_gap = rules.section(RULES, "conjunction_max_gap", int)
+        self.conj_gap = lex.conjunction_max_gap
         self.org_end = re.compile(f"(?:{alternation(multi | single | self.abbreviations)})$")
         self.counted = re.compile(f"(?:{self.boundary.quantifier.pattern})\\s*$")
         self.internal = w("name_internal")
-        self.alias_heads = w("alias_heads")
+        self.alias_heads = w("task_force_heads") | w("alias_heads")
         self.weak_mods = w("weak_modifiers")
         self.generic_names = w("generic_names")
         self.generic_mods = w("generic_modifiers")
-        self.prefix_only = rules.patterns(RULES, "prefix_only")
-        self.extensions = tuple(rules.words(RULES, "extensions"))
+        self.prefix_only = lex.prefix_only
+        self.extensions = lex.extensions
         # places named in a task force's middle (驻A社区 vs 驻B社区) keep two forces apart
-        self._place = rules.pattern(RULES, rules.section(RULES, "distinct_places", str))
+        self._place = lex.distinct_places
         self.prep_tags = w("preposition_tags")
         self.verb_tags = w("verb_tags")
         self.cluster_rules = ClusterRules(alias_heads=self.alias_heads, extensions=self.extensions,
@@ -89,22 +99,28 @@ class UnitExtractor:
 
     # ------------------------------------------------------------ public
     def __call__(self, body: str, ctx: Context | None = None) -> list[Mention]:
-        cands = self.find(body)
-        forms = self.resolve(body, cands)
-        canon = names.cluster(forms, self.cluster_rules)
-        return names.mentions_from(forms, canon, body, self.field)
+        """Unit mentions of ``body`` on its own (the pipeline calls :meth:`extract`)."""
+        return self.extract(Analysis(body, ctx or Context()))
+
+    def extract(self, doc: Analysis) -> list[Mention]:
+        """Unit mentions of one document, in text order."""
+        cands = self.find(doc)
+        forms = self.resolve(doc.body, cands)
+        canon = cluster(forms, self.cluster_rules)
+        return mentions_from(forms, canon, doc.body, self.field)
 
     @staticmethod
     def entities(mentions: list[Mention]) -> dict[str, list[str]]:
         """Canonical name → every form written for it in the document."""
-        return names.entities(m for m in mentions if m.field == "unit")
+        return entities(m for m in mentions if m.field == "unit")
 
     # ------------------------------------------------------------ finder
-    def find(self, body: str) -> list[Candidate]:
+    def find(self, doc: Analysis) -> list[Candidate]:
         """Every organization-shaped span, parents included, before any filtering."""
+        body = doc.body
         out: list[Candidate] = []
-        for rs, re_ in names.runs_with(body, self.suffix_re):
-            toks = SEGMENTER.run_tokens(body, rs, re_)
+        for rs, re_ in runs_with(body, self.suffix_re):
+            toks = doc.tokens(rs, re_)
             ends = {t.end: i for i, t in enumerate(toks)}
             quants = self.boundary.quantifier_ends(body, max(0, rs - 12), re_)
             for m in self.suffix_re.finditer(body, rs, re_):
@@ -126,7 +142,7 @@ class UnitExtractor:
             return None
         if m.group() in self.single and self.single_right_stop.match(body, e):
             return None
-        j = names.token_index(toks, m.start())
+        j = token_index(toks, m.start())
         k = bisect.bisect_right(quants, m.start())
         floor = max(quants[k - 1], run_start) if k else run_start
         start, stopper = self.boundary.scan(toks, j, m.start(), e, floor, self.internal, self.single)
@@ -139,7 +155,7 @@ class UnitExtractor:
         quantified = (floor > run_start and start == floor) or self._counted(body, start)
         c = Candidate(start, e, m.group(), m.start(), stopper, quantified)
         if c.head in self.one_word_generic and start < m.start():
-            t = toks[names.token_index(toks, start)]
+            t = toks[token_index(toks, start)]
             c.proper = not (t.start == start and t.end == m.start() and t.tag in self.one_word_tags)
         if c.head in self.proper_heads and start < m.start():
             c.proper = self._proper(body, toks, start, m.start())
@@ -150,7 +166,7 @@ class UnitExtractor:
         the name's first word is a verb, no part of it."""
         if not stopper or start >= head_start:
             return start
-        first = toks[names.token_index(toks, start)]
+        first = toks[token_index(toks, start)]
         tag = SEGMENTER.tag(stopper)
         verb_first = ((len(stopper) > 1 and tag in self.adverb_tags)
                       or (tag in self.prep_tags and first.tag in self.verb_tags))
@@ -162,7 +178,7 @@ class UnitExtractor:
             return True
         if self.multi_re.search(body, start, head_start):
             return True  # an organization's own canteen, company… (机关食堂)
-        i = names.token_index(toks, start)
+        i = token_index(toks, start)
         while i < len(toks) and toks[i].start < head_start:
             t = toks[i]
             if t.tag is None or t.tag in self.proper_tags:
@@ -178,7 +194,7 @@ class UnitExtractor:
         the token holding it, when what follows the suffix is a word itself."""
         if len(m.group()) < 2:
             return None
-        k = names.token_index(toks, m.end() - 1)
+        k = token_index(toks, m.end() - 1)
         rest = toks[k].word[m.end() - toks[k].start:]
         return k if len(rest) >= 2 and SEGMENTER.tag(rest) is not None else None
 
@@ -187,10 +203,10 @@ class UnitExtractor:
         (住房|和|城乡建设部), or None when the conjunction ends the name."""
         if start == 0 or not 0 < head_start - start <= self.conj_gap:
             return None  # 单位和|指挥部: nothing of the name's own right of the conjunction
-        k = names.token_index(toks, start - 1)
+        k = token_index(toks, start - 1)
         if k < 1 or toks[k].end != start or toks[k].word not in self.conj:
             return None
-        left, right = toks[k - 1], toks[names.token_index(toks, start)]
+        left, right = toks[k - 1], toks[token_index(toks, start)]
         if (left.tag not in self.conj_left or len(left.word) < 2 or self.org_end.search(left.word)
                 or left.word in self.weak_mods or self.boundary.cut(left, left.end) is None):
             return None
@@ -243,9 +259,9 @@ class UnitExtractor:
             return "abbrev" if c.head in self.abbreviations else None
         if c.head in self.single and self.not_org_stem.match(mod):
             return None
-        if names.only_made_of(mod, self.generic_mods):
+        if only_made_of(mod, self.generic_mods):
             return None
-        if names.only_made_of(mod, self.weak_mods):
+        if only_made_of(mod, self.weak_mods):
             return "weak"
         return "named"
 

@@ -4,8 +4,10 @@ a single generic word such as 中心 is no unit, 有关部门 is a generic
 collective, places such as 武汉 are neither units nor communities)."""
 from __future__ import annotations
 
-from ..fields.names import SEGMENTER, load_words, only_made_of
+from ..fields import communities, units
+from ..fields.names.segment import SEGMENTER
 from ..ruleset import Rules
+from ..text.patterns import only_made_of
 
 
 class GenericNames:
@@ -15,12 +17,12 @@ class GenericNames:
     nothing but place names in jieba's dictionary (阿根廷, 西班牙马德里)."""
 
     def __init__(self, rules: Rules):
-        unit_heads = load_words(rules, "units.yaml", "suffixes") | load_words(rules, "units.yaml", "single_suffixes")
-        self._heads = {"unit": unit_heads, "community": load_words(rules, "communities.yaml", "suffixes")}
-        self._mods = {"unit": load_words(rules, "units.yaml", "generic_modifiers"),
-                      "community": load_words(rules, "communities.yaml", "generic_modifiers")}
-        self._names = load_words(rules, "units.yaml", "generic_names")
-        self._named = load_words(rules, "units.yaml", "abbreviations")
+        unit, community = rules.load(units.FILE), rules.load(communities.FILE)
+        self._heads = {"unit": frozenset(unit.suffixes) | frozenset(unit.single_suffixes),
+                       "community": frozenset(community.suffixes)}
+        self._mods = {"unit": frozenset(unit.generic_modifiers), "community": frozenset(community.generic_modifiers)}
+        self._names = frozenset(unit.generic_names)
+        self._named = frozenset(unit.abbreviations)
 
     def __call__(self, field: str, text: str) -> bool:
         if text in self._named:
@@ -36,5 +38,5 @@ class GenericNames:
 
 
 def _only_places(text: str) -> bool:
-    tokens = SEGMENTER.run_tokens(text, 0, len(text))
+    tokens = SEGMENTER.tokenize(text, 0, len(text))
     return bool(tokens) and all(t.tag == "ns" for t in tokens)

@@ -38,7 +38,7 @@ from typing import Callable
 
 from ..document import Mention, Record
 from ..fields.activities import Trigger, evidence_span
-from ..text.sentences import Span, clauses as clause_spans
+from ..text.sentences import Span
 from .policy import ActivityPolicy, SpanPolicy
 
 FIELD_OF = {"UNIT": "unit", "COMMUNITY": "community"}
@@ -177,8 +177,3 @@ def merge_records(body: str, rule: list[Record], preds: list[ClausePrediction], 
 def _clause_at(ordered: list[ClausePrediction], starts: list[int], offset: int) -> ClausePrediction | None:
     i = bisect.bisect_right(starts, offset) - 1
     return ordered[i] if i >= 0 and offset < ordered[i].clause.end else None
-
-
-def sentence_clauses(body: str, sents: list[Span]) -> list[tuple[Span, Span]]:
-    """(sentence, clause) for every clause of every sentence, in text order."""
-    return [(s, c) for s in sents for c in clause_spans(body, s)]

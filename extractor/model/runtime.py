@@ -1,7 +1,8 @@
 """The trained pipeline at work on one document: spans and clause labels.
 
 :class:`ModelExtractor` is what ``load_model`` returns and what
-``Pipeline`` calls as ``model(body, ctx, sents, mentions, activities, method)``.
+``Pipeline`` calls as ``model(doc, method)`` on the document's
+:class:`~extractor.analysis.Analysis`, whose mentions and activities it replaces.
 It runs the recognizer over the document's sentences and the classifier over
 their clauses, in batches, then hands the predictions to
 :mod:`extractor.model.merge`. A span's confidence is the probability of the
@@ -11,18 +12,17 @@ classifier's sigmoid score.
 """
 from __future__ import annotations
 
-import bisect
 from pathlib import Path
 from typing import Any
 
 import numpy
 
-from ..document import Context, Mention, Record
-from ..fields.activities import drop_non_work, find_triggers, load_lexicon
+from ..analysis import Analysis
+from ..fields.activities import load_lexicon
 from ..ruleset import Rules
-from ..text.sentences import Span, clauses as clause_spans
+from ..text.sentences import Span
 from .merge import (FIELD_OF, ClausePrediction, SpanPrediction, merge_mentions, merge_records,
-                    model_mentions, model_records, sentence_clauses)
+                    model_mentions, model_records)
 from .generic import GenericNames
 from .policy import load_policy
 
@@ -54,27 +54,29 @@ class ModelExtractor:
             raise ValueError(f"model {path} predicts entity labels {sorted(labels - set(FIELD_OF))}; "
                              f"expected {sorted(FIELD_OF)}")
 
-    def __call__(self, body: str, ctx: Context, sents: list[Span], mentions: list[Mention],
-                 activities: list[Record], method: str) -> tuple[list[Mention], list[Record]]:
-        """The document's mentions and activity records for ``method``
-        (``model`` or ``hybrid``; see :mod:`extractor.model.merge`)."""
+    def __call__(self, doc: Analysis, method: str) -> None:
+        """Replace the document's mentions and activity records by those of
+        ``method`` (``model`` or ``hybrid``; see :mod:`extractor.model.merge`)."""
         if method not in ("model", "hybrid"):
             raise ValueError(f"the model has no method {method!r}")
-        spans = self.spans(body, sents)
-        preds = self.classify(body, sents)
+        body = doc.body
+        spans = self.spans(doc)
+        preds = self.classify(doc)
         max_sentence = self.lexicon.max_sentence
         if method == "model":
-            kept = [m for m in mentions if m.field not in FIELD_OF.values()]
-            return (kept + model_mentions(body, spans, self.policy.spans),
-                    model_records(body, preds, self.policy.activities, max_sentence))
-        return (merge_mentions(body, mentions, spans, self.policy.spans, self.generic),
-                merge_records(body, activities, preds, self.policy.activities, max_sentence,
-                              self.vetoed(body, sents) if preds else frozenset()))
+            kept = [m for m in doc.mentions if m.field not in FIELD_OF.values()]
+            doc.mentions = kept + model_mentions(body, spans, self.policy.spans)
+            doc.activities = model_records(body, preds, self.policy.activities, max_sentence)
+            return
+        doc.mentions = merge_mentions(body, doc.mentions, spans, self.policy.spans, self.generic)
+        doc.activities = merge_records(body, doc.activities, preds, self.policy.activities, max_sentence,
+                                       self.vetoed(doc) if preds else frozenset())
 
     # ------------------------------------------------------------ spans
-    def spans(self, body: str, sents: list[Span]) -> list[SpanPrediction]:
-        """UNIT / COMMUNITY spans of the body with their scores."""
-        pieces = [p for s in sents for p in _pieces(body, s, self.policy.spans.max_chars)]
+    def spans(self, doc: Analysis) -> list[SpanPrediction]:
+        """UNIT / COMMUNITY spans of the document's body with their scores."""
+        body = doc.body
+        pieces = [p for s in doc.sentences for p in _pieces(doc, s, self.policy.spans.max_chars)]
         out: list[SpanPrediction] = []
         size = self.policy.spans.batch_size
         for i in range(0, len(pieces), size):
@@ -92,41 +94,29 @@ class ModelExtractor:
                 out.append(SpanPrediction(p.start + e.start_char, p.start + e.end_char, e.label_, round(score, 4)))
         return out
 
-    def vetoed(self, body: str, sents: list[Span]) -> frozenset[tuple[int, str]]:
+    @staticmethod
+    def vetoed(doc: Analysis) -> frozenset[tuple[int, str]]:
         """(sentence start, type) of every rule trigger the rules' negation and
-        non-work filters drop: the hybrid adds no model record there. A trigger
+        non-work filters dropped: the hybrid adds no model record there. A trigger
         dropped because it is part of a name (保供 of 保供专班) vetoes nothing:
         a name says nothing against the work."""
-        lex = self.lexicon
-        trigs = find_triggers(body, lex)
-        starts = [t.start for t in trigs]
-        out: set[tuple[int, str]] = set()
-        for sent in sents:
-            lo, hi = bisect.bisect_left(starts, sent.start), bisect.bisect_left(starts, sent.end)
-            mine = [t for t in trigs[lo:hi] if t.end <= sent.end]
-            if mine:
-                kept = set(drop_non_work(body, sent, mine, lex))
-                out |= {(sent.start, str(t.slug)) for t in mine if t not in kept and not _in_name(body, t, sent, lex)}
-        return frozenset(out)
+        return frozenset((d.sentence.start, str(d.trigger.slug)) for d in doc.dropped if not d.in_name)
 
     # ------------------------------------------------------------ clauses
-    def classify(self, body: str, sents: list[Span]) -> list[ClausePrediction]:
+    def classify(self, doc: Analysis) -> list[ClausePrediction]:
         """Every clause of every sentence with its activity-type scores;
         none when the document fails the rules' topic gate (``require_any``
         of rules/activities.yaml), as the rules find no record there either."""
+        body = doc.body
         gate = self.lexicon.require_any
         if gate is not None and not gate.search(body):
             return []
-        pairs = sentence_clauses(body, sents)
+        pairs = [(s, c) for s in doc.sentences for c in doc.clauses(s)]
         docs = (self.nlp.make_doc(body[c.start:c.end]) for _, c in pairs)
         out = []
         for (s, c), doc in zip(pairs, self.textcat.pipe(docs, batch_size=self.policy.activities.batch_size)):
             out.append(ClausePrediction(s, c, {k: float(v) for k, v in doc.cats.items()}))
         return out
-
-
-def _in_name(body: str, t: Any, sent: Span, lex: Any) -> bool:
-    return lex.name_suffix is not None and bool(lex.name_suffix.match(body, t.end, sent.end))
 
 
 def greedy_parse(ner: Any, docs: list[Any], moves: list[str]) -> list[numpy.ndarray]:
@@ -204,14 +194,14 @@ class _Validity:
             self.open[id(state)] = None
 
 
-def _pieces(body: str, sent: Span, max_chars: int) -> list[Span]:
+def _pieces(doc: Analysis, sent: Span, max_chars: int) -> list[Span]:
     """The sentence, or runs of its clauses of at most ``max_chars``
     characters (a longer clause is cut into windows of that size)."""
     if sent.end - sent.start <= max_chars:
         return [sent]
     out: list[Span] = []
     start = end = sent.start
-    for c in clause_spans(body, sent):
+    for c in doc.clauses(sent):
         if c.end - start > max_chars and end > start:
             out.append(Span(start, end))
             start = c.start

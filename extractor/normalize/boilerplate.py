@@ -9,25 +9,25 @@ import re
 from collections import Counter
 
 from ..ruleset import Rules
+from ..rulespec import Int, ListOf, Regex, RuleFile, Section
 
-RULES_FILE = "boilerplate.yaml"
+FILE = RuleFile("boilerplate.yaml", Section({
+    "drop_line": ListOf(Regex()), "cut_from": ListOf(Regex()), "site_name_max_chars": Int(1),
+    "repeated_line_min": Int(2), "repeated_line_max_chars": Int(1), "markdown": ListOf(Regex(groups="1+")),
+}))
 
 
 class Boilerplate:
     """Line filters built once from ``rules/boilerplate.yaml``."""
 
     def __init__(self, rules: Rules):
-        self.drop = _alternation(rules, rules.words(RULES_FILE, "drop_line"))
-        self.cut = _alternation(rules, rules.words(RULES_FILE, "cut_from"))
-        self.site_name_max = _int(rules, "site_name_max_chars")
-        self.repeat_min = _int(rules, "repeated_line_min")
-        self.repeat_max_chars = _int(rules, "repeated_line_max_chars")
-        self.markdown = []
-        for p in rules.words(RULES_FILE, "markdown"):
-            pat = rules.pattern(RULES_FILE, p)
-            if pat.groups < 1:
-                raise rules.fail(RULES_FILE, p, "a markdown pattern needs one group (the text kept)")
-            self.markdown.append(pat)
+        lex = rules.load(FILE)
+        self.drop = _alternation(lex.drop_line)
+        self.cut = _alternation(lex.cut_from)
+        self.site_name_max = lex.site_name_max_chars
+        self.repeat_min = lex.repeated_line_min
+        self.repeat_max_chars = lex.repeated_line_max_chars
+        self.markdown = list(lex.markdown)
 
     def strip_markdown(self, text: str) -> str:
         """Markdown markup replaced by the text it marks up."""
@@ -80,12 +80,6 @@ class Boilerplate:
                 seen.add(s)
 
 
-def _alternation(rules: Rules, patterns: list[str]) -> re.Pattern[str]:
-    # Each pattern is checked on its own first so an error names its line.
-    for p in patterns:
-        rules.pattern(RULES_FILE, p)
-    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else re.compile(r"(?!)")
-
-
-def _int(rules: Rules, key: str) -> int:
-    return rules.section(RULES_FILE, key, int)
+def _alternation(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    # Each pattern was compiled on its own first (rulespec), so an error names its line.
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns)) if patterns else re.compile(r"(?!)")

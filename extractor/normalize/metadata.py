@@ -5,23 +5,26 @@ import datetime as dt
 import re
 
 from ..ruleset import Rules
+from ..rulespec import Int, ListOf, Regex, RuleFile, Section
 
-RULES_FILE = "metadata.yaml"
+FILE = RuleFile("metadata.yaml", Section({
+    "published_line": ListOf(Regex(groups=frozenset("ymd"))), "published_search_lines": Int(1),
+    "title_max_chars": Int(1), "title_search_lines": Int(1), "subtitle_start": Regex(),
+    "not_title": ListOf(Regex()),
+}))
 
 
 class Metadata:
     """Finders for the publication-date line and the title."""
 
     def __init__(self, rules: Rules):
-        self.published = rules.patterns(RULES_FILE, "published_line")
-        for p, raw in zip(self.published, rules.words(RULES_FILE, "published_line")):
-            if not {"y", "m", "d"} <= set(p.groupindex):
-                raise rules.fail(RULES_FILE, raw, "a published_line pattern needs groups y, m and d")
-        self.published_lines = rules.section(RULES_FILE, "published_search_lines", int)
-        self.title_max = rules.section(RULES_FILE, "title_max_chars", int)
-        self.title_lines = rules.section(RULES_FILE, "title_search_lines", int)
-        self.subtitle = rules.pattern(RULES_FILE, rules.section(RULES_FILE, "subtitle_start", str))
-        self.not_title = rules.patterns(RULES_FILE, "not_title")
+        lex = rules.load(FILE)
+        self.published = lex.published_line
+        self.published_lines = lex.published_search_lines
+        self.title_max = lex.title_max_chars
+        self.title_lines = lex.title_search_lines
+        self.subtitle = lex.subtitle_start
+        self.not_title = lex.not_title
 
     def find_published(self, text: str) -> tuple[str, str]:
         """(ISO date, text without that line); ("", text) when none is found."""

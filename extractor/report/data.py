@@ -27,7 +27,9 @@ def text(col: pd.Series) -> pd.Series:
 def activity_labels(rules: str | Rules | None = None) -> dict[str, str]:
     """Activity slug → Chinese label, from the taxonomy in ``rules/activities.yaml``."""
     rules = rules if isinstance(rules, Rules) else Rules(rules)
-    taxonomy = rules.section("activities.yaml", "taxonomy", dict)
+    from ..fields.activities import FILE
+
+    taxonomy = rules.load(FILE).taxonomy
     return {str(slug): str(label) for slug, label in taxonomy.items()}
 
 

@@ -16,17 +16,24 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..fields import registry
 from .data import text
 
-# The record column holding each mention field's value (quantity → quantity).
-ARGUMENT_OF = {"date": "date", "unit": "unit", "community": "community",
-               "headcount": "headcount", "quantity": "quantity"}
 TRIGGER = "activity"
-# Highlight colour per field, in the order a legend shows them; the report's
-# <mark> classes and the notebook's displaCy options both come from here.
-FIELD_COLORS = {TRIGGER: "#ffd166", "date": "#a0d8ef", "unit": "#b5e48c",
-                "community": "#f4acb7", "headcount": "#d0b3f0", "quantity": "#ffb48f"}
-FIELDS = tuple(FIELD_COLORS)
+TRIGGER_COLOR = "#ffd166"
+
+
+def field_colors() -> dict[str, str]:
+    """Highlight colour per field (the trigger first), in the order a legend
+    shows them: the report's <mark> classes and the notebook's displaCy
+    options both come from here, and the fields from the registry."""
+    return {TRIGGER: TRIGGER_COLOR, **{f.name: f.color for f in registry.FIELDS}}
+
+
+def _argument_of(field: str) -> str:
+    """The record column holding a mention field's value (quantity → quantity)."""
+    f = next((f for f in registry.FIELDS if f.name == field and f.record_columns), None)
+    return f.record_columns[0] if f else ""
 
 
 @dataclass(frozen=True)
@@ -81,7 +88,7 @@ def record_spans(record: dict, index: MentionIndex) -> list[Span]:
             rel = m_start - base
             if sentence[rel:m_end - base] != m_text or m_end <= m_start:
                 continue  # offsets from another body: do not guess
-            own = bool(value) and _same(record.get(ARGUMENT_OF.get(field, "")), value)
+            own = bool(value) and _same(record.get(_argument_of(field)), value)
             candidates.append((1 if own else 2, Span(rel, m_end - base, field, value, own)))
     candidates.sort(key=lambda c: (c[0], -(c[1].end - c[1].start), c[1].start))
     chosen: list[Span] = []
@@ -119,12 +126,12 @@ def marked_html(sentence: str, spans: list[Span]) -> str:
 
 def mark_css() -> str:
     """CSS rules giving each ``mark.f-FIELD`` its colour."""
-    return "\n".join(f"mark.f-{f} {{ background: {c}; }}" for f, c in FIELD_COLORS.items())
+    return "\n".join(f"mark.f-{f} {{ background: {c}; }}" for f, c in field_colors().items())
 
 
 def displacy_options() -> dict:
     """displaCy ``options`` with the same colours as the report."""
-    return {"colors": {f.upper(): c for f, c in FIELD_COLORS.items()}}
+    return {"colors": {f.upper(): c for f, c in field_colors().items()}}
 
 
 def displacy_doc(sentence: str, spans: list[Span], title: str = "") -> dict:

@@ -16,7 +16,8 @@ from importlib import resources
 import pandas as pd
 
 from . import charts, data
-from .highlight import FIELDS, MentionIndex, mark_css, marked_html, record_spans
+from ..fields import registry
+from .highlight import MentionIndex, field_colors, mark_css, marked_html, record_spans
 
 CHART_TITLES = {
     "activity_counts": "Records per activity type",
@@ -59,7 +60,7 @@ def _kind(slug: str, labels: dict[str, str]) -> str:
 
 def legend() -> str:
     """Which colour marks which field."""
-    marks = "".join(f'<mark class="f-{f}">{f}</mark>' for f in FIELDS)
+    marks = "".join(f'<mark class="f-{f}">{f}</mark>' for f in field_colors())
     return (f'<p class="legend">{marks} — pale: a mention in the sentence that is not '
             "this record's argument</p>")
 
@@ -100,15 +101,17 @@ def deployments_section(records: pd.DataFrame, index: MentionIndex, top: int = 1
 def records_section(records: pd.DataFrame, index: MentionIndex, labels: dict[str, str],
                     max_rows: int) -> str:
     """The searchable records table, evidence sentences highlighted."""
-    headers = ["doc_id", "#", "activity type", "date", "unit", "community", "headcount",
-               "quantity", "source", "conf.", "evidence"]
+    fields = registry.record_fields()
+    headers = ["doc_id", "#", "activity type", *(f.name for f in fields), "source", "conf.", "evidence"]
+    # record_id, the fields whose value is a plain number, the confidence
+    numeric = (1, *(3 + i for i, f in enumerate(fields) if f.scorer == "value"), 4 + len(fields))
     rows = []
     for r in records.head(max_rows).to_dict("records"):
-        quantity = " ".join(v for v in (esc(r["quantity"]), esc(r["measure"])) if v)
+        # one cell per field: its record columns together (25600 户次)
+        args = [" ".join(v for v in (esc(r.get(c, "")) for c in f.record_columns) if v) for f in fields]
         conf = "" if pd.isna(r["confidence"]) else f"{float(r['confidence']):.2f}"
         sentence = "" if pd.isna(r["sentence"]) else str(r["sentence"])
-        rows.append([esc(r["doc_id"]), esc(r["record_id"]), _kind(str(r["activity_type"]), labels),
-                     esc(r["date"]), esc(r["unit"]), esc(r["community"]), esc(r["headcount"]), quantity,
+        rows.append([esc(r["doc_id"]), esc(r["record_id"]), _kind(str(r["activity_type"]), labels), *args,
                      esc(r["source"]), conf, marked_html(sentence, record_spans(r, index))])
     note = ""
     if len(records) > max_rows:
@@ -118,7 +121,7 @@ def records_section(records: pd.DataFrame, index: MentionIndex, labels: dict[str
            'must all occur in a row (e.g. 测温 2020-02)" aria-label="filter records">'
            '<span><span id="shown"></span> records shown</span></div>')
     return ("<h2>Records</h2>\n" + legend() + note + box
-            + table(headers, rows, numeric=(1, 6, 9), table_id="records"))
+            + table(headers, rows, numeric=numeric, table_id="records"))
 
 
 def render(documents: pd.DataFrame, mentions: pd.DataFrame, records: pd.DataFrame,

@@ -1,7 +1,6 @@
 """Sentence and clause segmentation with offsets into the body."""
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 
@@ -45,15 +44,3 @@ def _append(out: list[Span], body: str, s: int, e: int) -> None:
         e -= 1
     if e > s:
         out.append(Span(s, e))
-
-
-class SentenceIndex:
-    """Which sentence an offset falls in (binary search over starts)."""
-
-    def __init__(self, spans: list[Span]):
-        self.spans = spans
-        self._starts = [s.start for s in spans]
-
-    def index(self, offset: int) -> int:
-        i = bisect.bisect_right(self._starts, offset) - 1
-        return max(i, 0) if self.spans else -1

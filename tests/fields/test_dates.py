@@ -255,8 +255,8 @@ def _broken_rules(tmp_path, old: str, new: str) -> Rules:
 
 
 @pytest.mark.parametrize("old, new, message", [
-    ("{word: 次日, offset: 1, from: previous}", "{word: 次日, offset: one, from: previous}", "integer 'offset'"),
-    ("{word: 次日, offset: 1, from: previous}", "{word: 次日, offset: 1, from: yesterday}", "'from' must be"),
+    ("{word: 次日, offset: 1, from: previous}", "{word: 次日, offset: one, from: previous}", "offset' must be an integer"),
+    ("{word: 次日, offset: 1, from: previous}", "{word: 次日, offset: 1, from: yesterday}", "from' must be one of"),
     ("month_arabic: '1[0-2]|0?[1-9]'", "month_arabic: '(1[0-2]|0?[1-9])'", "capturing groups"),
     ("day_arabic: '3[01]|[12]\\d|0?[1-9]'", "day_arabic: '3[01]|[12'", "invalid pattern"),
     ("  上周: -1\n", "  上周: last\n", "must be an integer"),

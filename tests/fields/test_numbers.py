@@ -232,7 +232,7 @@ def _broken_rules(tmp_path, name: str, old: str, new: str) -> Rules:
     ("numbers.yaml", "  people: [名, 位, 个, 人]", "  people: [名, 位, 个, 人, 7]", "numbers.yaml:"),
     ("numbers.yaml", "ordinal_before_patterns: ['届", "ordinal_before_patterns: ['(届", "invalid pattern"),
     ("numbers.yaml", "max_range_ratio: 100", "max_range_ratio: many", "max_range_ratio"),
-    ("numbers.yaml", "    more_than: [逾,", "    most: [逾,", "unknown qualifier"),
+    ("numbers.yaml", "    more_than: [逾,", "    most: [逾,", "most' is an unknown key"),
     ("people.yaml", "served: [居民,", "served: [党员, 居民,", "both as"),
     ("people.yaml", "people_measures: [名, 位, 个, 人]", "people_measures: [名, 位, 个, 人, 尊]",
      "not a measure"),

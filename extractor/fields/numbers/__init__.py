@@ -8,20 +8,21 @@ phone numbers and the article ``一`` count nothing.
 
 The work is split Recognizers-Text style:
 
-* ``numbers_find``    finds candidate spans with one combined pattern and
+* ``find``    finds candidate spans with one combined pattern and
                       drops the ones that are not counts;
-* ``numbers_resolve`` resolves a span into a value, qualifier and measure;
-* ``numbers_people``  decides headcount vs quantity from the people noun or
+* ``resolve`` resolves a span into a value, qualifier and measure;
+* ``people``  decides headcount vs quantity from the people noun or
                       the clause;
-* ``numbers_rules``   loads ``rules/numbers.yaml`` and ``rules/people.yaml``.
+* ``rules``   loads ``rules/numbers.yaml`` and ``rules/people.yaml``.
 """
 from __future__ import annotations
 
+from extractor.analysis import Analysis
 from extractor.document import Context, Mention
-from extractor.fields.numbers_find import find_amounts
-from extractor.fields.numbers_people import decide
-from extractor.fields.numbers_resolve import Amount
-from extractor.fields.numbers_rules import NumberRules, load_number_rules
+from extractor.fields.numbers.find import find_amounts
+from extractor.fields.numbers.people import decide
+from extractor.fields.numbers.resolve import Amount
+from extractor.fields.numbers.rules import NumberRules, load_number_rules
 from extractor.ruleset import Rules
 
 __all__ = ["NumberExtractor"]
@@ -34,12 +35,16 @@ class NumberExtractor:
         self.rules: NumberRules = load_number_rules(rules)
 
     def __call__(self, body: str, ctx: Context | None = None) -> list[Mention]:
-        """Headcount and quantity mentions of ``body``, in text order.
+        """Headcount and quantity mentions of ``body`` on its own, in text order.
 
         ``body`` is the normalized (simplified, NFKC) text; offsets index it.
         ``ctx`` is accepted for the common extractor interface and not needed.
         """
-        return [self._mention(body, a) for a in find_amounts(body, self.rules)]
+        return self.extract(Analysis(body, ctx or Context()))
+
+    def extract(self, doc: Analysis) -> list[Mention]:
+        """Headcount and quantity mentions of one document, in text order."""
+        return [self._mention(doc.body, a) for a in find_amounts(doc.body, self.rules)]
 
     def _mention(self, body: str, amount: Amount) -> Mention:
         d = decide(body, amount, self.rules)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractor.fields.numbers_resolve import Amount
-from extractor.fields.numbers_rules import NumberRules, PeopleRules
+from extractor.fields.numbers.resolve import Amount
+from extractor.fields.numbers.rules import NumberRules, PeopleRules
 
 # The noun phrase after a measure ends at punctuation, a line break or a digit.
 _PHRASE_STOP = re.compile(r"[,，。；;:：!！?？、()（）“”\"'‘’「」『』《》【】\n\r\t+/|\d]")

@@ -21,12 +21,11 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from extractor.fields.dates_calendar import (Day, add_months, full_year, monday_of, nearest_month,
+from extractor.analysis import Analysis
+from extractor.fields.dates.calendar import (Day, add_months, full_year, monday_of, nearest_month,
                                               nearest_year, shift, valid)
-from extractor.fields.dates_find import DAY, EVENT, EXPLICIT, RELATIVE, WEEK, YMD, Candidate
-from extractor.fields.dates_rules import DateLexicon
-
-_NON_EMPTY_LINE = re.compile(r"(?m)^[ \t\r\f\v]*\S")
+from extractor.fields.dates.forms import DAY, EVENT, EXPLICIT, RELATIVE, WEEK, YMD, Candidate
+from extractor.fields.dates.rules import DateLexicon
 
 
 @dataclass
@@ -40,10 +39,11 @@ class Resolved:
 
 
 class Layout:
-    """Paragraphs and quotations of one body, for looking up where an offset is."""
+    """Paragraphs and quotations of one document, for looking up where an offset is."""
 
-    def __init__(self, body: str, quotes: list[tuple[str, str]]):
-        self._para_starts = [m.start() for m in _NON_EMPTY_LINE.finditer(body)]
+    def __init__(self, doc: Analysis, quotes: list[tuple[str, str]]):
+        self._paragraph = doc.paragraph_index
+        body = doc.body
         spans: list[tuple[int, int]] = []
         for opening, closing in quotes:
             o, c = re.escape(opening), re.escape(closing)
@@ -57,7 +57,7 @@ class Layout:
 
     def paragraph(self, offset: int) -> int:
         """Index of the (non-empty) line holding ``offset``."""
-        return bisect.bisect_right(self._para_starts, offset) - 1
+        return self._paragraph(offset)
 
     def quote(self, offset: int) -> tuple[int, int] | None:
         """The quotation (start, end) that holds ``offset``, if any."""
@@ -73,9 +73,9 @@ class Layout:
 class Resolver:
     """Resolves the candidates of one body (build one per document)."""
 
-    def __init__(self, lex: DateLexicon, body: str, published: Day | None):
-        self.lex, self.body, self.published = lex, body, published
-        self.layout = Layout(body, lex.quotes)
+    def __init__(self, lex: DateLexicon, doc: Analysis, published: Day | None):
+        self.lex, self.body, self.published = lex, doc.body, published
+        self.layout = Layout(doc, lex.quotes)
         self._explicit: list[Resolved] = []       # explicit and day-only, text order
         self._explicit_starts: list[int] = []
         self._anchors: list[Resolved] = []        # explicit + relative resolved so far

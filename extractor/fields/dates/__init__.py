@@ -3,10 +3,11 @@
 What counts as a date is ``shared/spec/annotation.md`` ("dates"); the words
 and forms live in ``rules/dates.yaml``. The work is split in two:
 
-* :class:`~extractor.fields.dates_find.DateFinder` runs one combined pattern
-  over the body and says what was written (``2月5日至11日``, ``14日``,
+* :class:`~extractor.fields.dates.find.DateFinder` runs one combined pattern
+  (the forms of :mod:`~extractor.fields.dates.forms`, each a pattern and a
+  handler) over the body and says what was written (``2月5日至11日``, ``14日``,
   ``次日``, ``上周六``), dropping durations and words inside other words;
-* :class:`~extractor.fields.dates_resolve.Resolver` decides the day: the year
+* :class:`~extractor.fields.dates.resolve.Resolver` decides the day: the year
   nearest to the publication date (``XXXX`` when there is none), the month of
   a day written alone, the day a relative word hangs on.
 
@@ -22,11 +23,12 @@ stated relative to another one (次日, 今天, 报到当天), else ``""``.
 """
 from __future__ import annotations
 
+from extractor.analysis import Analysis
 from extractor.document import Context, Mention
-from extractor.fields.dates_calendar import parse_iso
-from extractor.fields.dates_find import DateFinder
-from extractor.fields.dates_resolve import Resolver
-from extractor.fields.dates_rules import load_lexicon
+from extractor.fields.dates.calendar import parse_iso
+from extractor.fields.dates.find import DateFinder
+from extractor.fields.dates.resolve import Resolver
+from extractor.fields.dates.rules import load_lexicon
 from extractor.ruleset import Rules, load_rules
 
 FIELD = "date"
@@ -45,10 +47,15 @@ class DateExtractor:
         self.finder = DateFinder(self.lexicon)
 
     def __call__(self, body: str, ctx: Context | None = None) -> list[Mention]:
-        """Date mentions of ``body`` in text order; ``ctx.published`` sets the year."""
-        published = parse_iso(ctx.published) if ctx is not None else None
+        """Date mentions of ``body`` on its own; ``ctx.published`` sets the year."""
+        return self.extract(Analysis(body, ctx or Context()))
+
+    def extract(self, doc: Analysis) -> list[Mention]:
+        """Date mentions of one document in text order."""
+        body = doc.body
+        published = parse_iso(doc.ctx.published)
         candidates = self.finder.find(body)
-        resolved = Resolver(self.lexicon, body, published).resolve(candidates)
+        resolved = Resolver(self.lexicon, doc, published).resolve(candidates)
         return [
             Mention(field=FIELD, text=body[r.cand.start:r.cand.end], value=r.value,
                     start=r.cand.start, end=r.cand.end,

@@ -9,8 +9,8 @@ import bisect
 import re
 from typing import Iterator
 
-from extractor.fields.numbers_resolve import Amount, resolve
-from extractor.fields.numbers_rules import NumberRules
+from extractor.fields.numbers.resolve import Amount, resolve
+from extractor.fields.numbers.rules import NumberRules
 
 _ASCII_DIGIT = re.compile(r"[0-9]")
 # How far back the ordinal / negation words are looked for.

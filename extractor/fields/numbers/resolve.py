@@ -1,8 +1,8 @@
 """Resolving a found number span into an :class:`Amount`: its value (exact,
 with multipliers and ranges applied), its qualifier and its measure word.
 
-The finder (``numbers_find``) hands over a regex match of the combined pattern
-built in ``numbers_rules``; this module reads its named groups. It returns
+The finder (``find``) hands over a regex match of the combined pattern
+built in ``rules``; this module reads its named groups. It returns
 ``None`` when the span, on a closer look, counts nothing (an article ``一``, a
 phone-like ``0712``, an inverted range).
 """
@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from extractor.fields.numbers_rules import BARE_UNITS, NumberRules
+from extractor.fields.numbers.rules import BARE_UNITS, NumberRules
 from extractor.text.numerals import DIGITS, number_text, parse_number
 
 # Two adjacent single digits read as a range (`五六个`, `三四十`, `十五六`):

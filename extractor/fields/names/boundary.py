@@ -1,0 +1,102 @@
+"""Where a name stops growing leftwards: the boundary lexicon shared by
+units and communities (``rules/names.yaml``) and the scan over tokens."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractor.ruleset import Rules
+from extractor.rulespec import Frozen, Int, Regex, RuleFile, Section, Words, opt
+
+from .segment import Token
+
+FILE = RuleFile("names.yaml", Section({
+    "tags": Words(),
+    "stop_chars": Words(chars=1),
+    "words": Words(),
+    "determiners": Words(),
+    "quantifier": Regex(),
+    "max_len": Int(2, 100),
+}))
+# A field's own additions to the shared lexicon (communities.yaml).
+EXTRA = Section({"tags": opt(Words(), []), "words": opt(Words(), []), "stop_chars": opt(Words(chars=1), [])})
+
+
+@dataclass
+class LeftBoundary:
+    """Where a name stops growing leftwards (``rules/names.yaml``)."""
+
+    words: frozenset[str]
+    tags: frozenset[str]
+    stop_chars: frozenset[str]
+    determiners: frozenset[str]
+    quantifier: re.Pattern[str]
+    max_len: int
+
+    @classmethod
+    def load(cls, rules: Rules) -> LeftBoundary:
+        """The shared lexicon, checked."""
+        lex = rules.load(FILE)
+        return cls(frozenset(lex.words), frozenset(lex.tags), frozenset(lex.stop_chars),
+                   frozenset(lex.determiners), lex.quantifier, lex.max_len)
+
+    def extended(self, extra: Frozen) -> LeftBoundary:
+        """This boundary plus a field's own ``tags``/``words``/``stop_chars``
+        (a section checked against :data:`EXTRA`)."""
+        return LeftBoundary(self.words | set(extra.words), self.tags | set(extra.tags),
+                            self.stop_chars | set(extra.stop_chars), self.determiners,
+                            self.quantifier, self.max_len)
+
+    def quantifier_ends(self, body: str, start: int, end: int) -> list[int]:
+        """End offsets of numeral + classifier spans in ``body[start:end]``."""
+        return [m.end() for m in self.quantifier.finditer(body, start, end)]
+
+    def cut(self, tok: Token, upto: int, keep: frozenset[str] = frozenset(),
+            ignore_tag: bool = False) -> int | None:
+        """Where a name must start if it takes ``tok`` (up to offset ``upto``):
+        ``tok.start`` when the token is part of the name, a later offset when
+        a stop character sits inside an unknown word, None when the whole
+        token stops the name."""
+        w = tok.word
+        if w in keep:
+            return tok.start
+        if w in self.words or w in self.determiners:
+            return None
+        if len(w) == 1:
+            return None if w in self.stop_chars else tok.start
+        if tok.tag is None:  # unknown word: jieba may have glued a particle to a name
+            for i in range(min(upto, tok.end) - tok.start - 1, -1, -1):
+                if w[i] in self.stop_chars:
+                    return tok.start + i + 1
+            return tok.start
+        return None if tok.tag in self.tags else tok.start
+
+    def scan(self, tokens: list[Token], j: int, head_start: int, end: int, floor: int,
+             keep: frozenset[str] = frozenset(), glue: frozenset[str] = frozenset()) -> tuple[int, str | None]:
+        """Grow a name leftwards from token ``j`` (the one holding its head,
+        which starts at ``head_start``).  A token just left of a one-character
+        word in ``glue`` is taken whatever its tag (报道组: 报道 is a verb).
+
+        Returns the name's start and the word or character that stopped it
+        (None when the run start, a quantifier at ``floor`` or the length
+        limit did)."""
+        tok = tokens[j]
+        start = tok.start
+        if tok.start < head_start and tok.tag is None:
+            start = self.cut(tok, head_start, keep) or tok.start
+        if start > tok.start:
+            return max(start, floor), tok.word[start - tok.start - 1]
+        start = max(start, floor)
+        for k in range(j - 1, -1, -1):
+            tok = tokens[k]
+            if tok.end <= floor:
+                return start, None
+            at = self.cut(tok, tok.end, keep, ignore_tag=tokens[k + 1].word in glue)
+            if at is None:
+                return start, tok.word
+            if end - max(at, floor) > self.max_len:
+                return start, None
+            if at > tok.start:
+                return max(at, floor), tok.word[at - tok.start - 1]
+            start = max(at, floor)
+        return start, None
