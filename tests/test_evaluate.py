@@ -25,8 +25,6 @@ from extractor.evaluate import (
 
 SYNTHETIC = cases("eval/synthetic", expect=("counts", "missing", "errors?"), inputs=("gold", "predictions?"))
 CASES = {p.id: p.values[0] for p in SYNTHETIC}
-FUNCTION_INPUTS = ("text?", "value?")
-FUNCTION_EXPECT = ("unguard?", "normalize?", "canon_number?")
 PAD = re.compile(r"\{pad:(\d+)\}")
 TYPES = ["screening", "temperature_check", "checkpoint_duty", "patrol", "supply_delivery",
          "disinfection", "testing", "publicity", "care_service", "donation", "coordination",
@@ -101,13 +99,15 @@ def assert_agrees(outdir: Path, golddir: Path) -> Scores:
 # ---- small functions ------------------------------------------------------
 
 def test_function_cases_check_one_function() -> None:
-    for p in cases("eval/functions", expect=FUNCTION_EXPECT, inputs=FUNCTION_INPUTS):
+    for p in cases("eval/functions", expect=("unguard?", "normalize?", "canon_number?"),
+                   inputs=("text?", "value?")):
         case = p.values[0]
         assert len(case["expect"]) == 1, case["id"]
         assert set(case) & {"text", "value"} == {"value" if "canon_number" in case["expect"] else "text"}, case["id"]
 
 
-@pytest.mark.parametrize("case", cases("eval/functions", expect=FUNCTION_EXPECT, inputs=FUNCTION_INPUTS,
+@pytest.mark.parametrize("case", cases("eval/functions", expect=("unguard?", "normalize?", "canon_number?"),
+                                       inputs=("text?", "value?"),
                                        having="unguard"))
 def test_unguard(case: dict) -> None:
     assert unguard(case["text"]) == case["expect"]["unguard"]
@@ -118,13 +118,15 @@ def test_guard_round_trip(text: str) -> None:
     assert unguard(guard(text)) == text
 
 
-@pytest.mark.parametrize("case", cases("eval/functions", expect=FUNCTION_EXPECT, inputs=FUNCTION_INPUTS,
+@pytest.mark.parametrize("case", cases("eval/functions", expect=("unguard?", "normalize?", "canon_number?"),
+                                       inputs=("text?", "value?"),
                                        having="normalize"))
 def test_normalize(case: dict) -> None:
     assert normalize(case["text"]) == case["expect"]["normalize"]
 
 
-@pytest.mark.parametrize("case", cases("eval/functions", expect=FUNCTION_EXPECT, inputs=FUNCTION_INPUTS,
+@pytest.mark.parametrize("case", cases("eval/functions", expect=("unguard?", "normalize?", "canon_number?"),
+                                       inputs=("text?", "value?"),
                                        having="canon_number"))
 def test_canon_number(case: dict) -> None:
     assert canon_number(case["value"]) == case["expect"]["canon_number"]
