@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, broken_rules, cases
+from conftest import cases
+from conftest import REPO, broken_rules
 import extractor
 from extractor.document import Mention, Record
 from extractor.model import SHIPPED, load_model

@@ -13,7 +13,8 @@ import pytest
 import yaml
 from hypothesis import given, settings, strategies as st
 
-from conftest import REPO, SEEDS, cases, shared_path, broken_rules
+from conftest import cases
+from conftest import REPO, SEEDS, shared_path, broken_rules
 from extractor.document import Context
 from extractor.fields.activities import ActivityExtractor
 from extractor.ruleset import RuleError, Rules

@@ -12,7 +12,8 @@ import unicodedata
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from conftest import REPO, SEEDS, SHARED, cases, shared_path, broken_rules
+from conftest import cases
+from conftest import REPO, SEEDS, SHARED, shared_path, broken_rules
 from extractor.document import Context
 from extractor.fields.dates import DateExtractor
 from extractor.ruleset import RuleError, Rules

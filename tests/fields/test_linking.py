@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import REPO, cases
+from conftest import cases
+from conftest import REPO
 from extractor.document import Document
 from extractor.pipeline import Pipeline
 

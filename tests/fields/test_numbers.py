@@ -13,7 +13,8 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from conftest import cases, shared_path, broken_rules
+from conftest import cases
+from conftest import REPO, shared_path, broken_rules
 from extractor.document import Context, Mention
 from extractor.fields.numbers import NumberExtractor
 from extractor.ruleset import RuleError, Rules
