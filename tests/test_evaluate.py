@@ -1,6 +1,7 @@
-"""The evaluator: hand-counted synthetic cases (tests/cases/eval/synthetic.yaml)
-and agreement with the reference scorer ../shared/tools/score.py, on the same
-synthetic cases and on perturbed copies of the dev gold turned into tables."""
+"""The evaluator: its small functions (tests/cases/eval/functions.yaml),
+hand-counted synthetic cases (tests/cases/eval/synthetic.yaml) and agreement
+with the reference scorer ../shared/tools/score.py, on the same synthetic cases
+and on perturbed copies of the dev gold turned into tables."""
 from __future__ import annotations
 
 import csv
@@ -13,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import given, strategies as st
 
+from conftest import cases
 from conftest import REPO, shared_path
 from extractor import schema
 from extractor.evaluate import (
@@ -23,8 +24,8 @@ from extractor.evaluate import (
     normalize, to_markdown, unguard,
 )
 
-DATA = yaml.safe_load((REPO / "tests" / "cases" / "eval" / "synthetic.yaml").read_text("utf-8"))
-CASES = {c["name"]: c for c in DATA["cases"]}
+SYNTHETIC = cases("eval/synthetic", expect=("counts", "missing", "errors?"), inputs=("gold", "predictions?"))
+CASES = {p.id: p.values[0] for p in SYNTHETIC}
 PAD = re.compile(r"\{pad:(\d+)\}")
 TYPES = ["screening", "temperature_check", "checkpoint_duty", "patrol", "supply_delivery",
          "disinfection", "testing", "publicity", "care_service", "donation", "coordination",
@@ -98,9 +99,19 @@ def assert_agrees(outdir: Path, golddir: Path) -> Scores:
 
 # ---- small functions ------------------------------------------------------
 
-@pytest.mark.parametrize("cell,original", DATA["unguard"])
-def test_unguard(cell: str, original: str) -> None:
-    assert unguard(cell) == original
+def test_function_cases_check_one_function() -> None:
+    for p in cases("eval/functions", expect=("unguard?", "normalize?", "canon_number?"),
+                   inputs=("text?", "value?")):
+        case = p.values[0]
+        assert len(case["expect"]) == 1, case["id"]
+        assert set(case) & {"text", "value"} == {"value" if "canon_number" in case["expect"] else "text"}, case["id"]
+
+
+@pytest.mark.parametrize("case", cases("eval/functions", expect=("unguard?", "normalize?", "canon_number?"),
+                                       inputs=("text?", "value?"),
+                                       having="unguard"))
+def test_unguard(case: dict) -> None:
+    assert unguard(case["text"]) == case["expect"]["unguard"]
 
 
 @given(st.text(alphabet="'=+-@\t\rab社", max_size=8))
@@ -108,14 +119,18 @@ def test_guard_round_trip(text: str) -> None:
     assert unguard(guard(text)) == text
 
 
-@pytest.mark.parametrize("text,folded", DATA["normalize"])
-def test_normalize(text: str, folded: str) -> None:
-    assert normalize(text) == folded
+@pytest.mark.parametrize("case", cases("eval/functions", expect=("unguard?", "normalize?", "canon_number?"),
+                                       inputs=("text?", "value?"),
+                                       having="normalize"))
+def test_normalize(case: dict) -> None:
+    assert normalize(case["text"]) == case["expect"]["normalize"]
 
 
-@pytest.mark.parametrize("value,canon", DATA["canon_number"])
-def test_canon_number(value: object, canon: str) -> None:
-    assert canon_number(value) == canon
+@pytest.mark.parametrize("case", cases("eval/functions", expect=("unguard?", "normalize?", "canon_number?"),
+                                       inputs=("text?", "value?"),
+                                       having="canon_number"))
+def test_canon_number(case: dict) -> None:
+    assert canon_number(case["value"]) == case["expect"]["canon_number"]
 
 
 def test_prf_properties() -> None:
@@ -127,22 +142,25 @@ def test_prf_properties() -> None:
 
 # ---- hand-counted synthetic cases -----------------------------------------
 
-@pytest.mark.parametrize("name", CASES)
-def test_synthetic_counts(name: str, tmp_path: Path) -> None:
-    case = CASES[name]
+def expected_counts(case: dict[str, Any]) -> dict[str, list[int]]:
+    counts = case["expect"]["counts"]
+    assert set(counts) <= set(SCORED_FIELDS), sorted(set(counts) - set(SCORED_FIELDS))
+    return {k: counts.get(k, [0, 0, 0]) for k in SCORED_FIELDS}
+
+
+@pytest.mark.parametrize("case", SYNTHETIC)
+def test_synthetic_counts(case: dict, tmp_path: Path) -> None:
     scores = evaluate(*materialize(case, tmp_path))
     assert list(scores) == list(SCORED_FIELDS)
     got = {k: [s.tp, s.fp, s.fn] for k, s in scores.items()}
-    want = {k: case["expected"].get(k, [0, 0, 0]) for k in SCORED_FIELDS}
-    assert got == want
-    assert scores.missing_docs == case.get("missing", [])
+    assert got == expected_counts(case)
+    assert scores.missing_docs == case["expect"]["missing"]
 
 
-@pytest.mark.parametrize("name", [n for n, c in CASES.items() if c.get("errors")])
-def test_synthetic_errors(name: str, tmp_path: Path) -> None:
-    case = CASES[name]
+@pytest.mark.parametrize("case", [p for p in SYNTHETIC if p.values[0]["expect"].get("errors")])
+def test_synthetic_errors(case: dict, tmp_path: Path) -> None:
     outdir, golddir = materialize(case, tmp_path)
-    for field, expected in case["errors"].items():
+    for field, expected in case["expect"]["errors"].items():
         got = [[e["doc_id"], e["verdict"], e["value"]] for e in errors(outdir, golddir, field)]
         assert sorted(got) == sorted(expected), field
         # errors are exactly the fp and fn that evaluate counts
@@ -162,8 +180,7 @@ def test_reads_what_the_project_writer_writes(fmt: str, tmp_path: Path) -> None:
     with TableWriter(tmp_path / "out", fmt) as w:
         w.write(tables["documents"], tables["mentions"], tables["records"])
     scores = evaluate(tmp_path / "out", write_gold(tmp_path / "gold", case["gold"]))
-    assert {k: [s.tp, s.fp, s.fn] for k, s in scores.items()} == \
-        {k: case["expected"].get(k, [0, 0, 0]) for k in SCORED_FIELDS}
+    assert {k: [s.tp, s.fp, s.fn] for k, s in scores.items()} == expected_counts(case)
 
 
 def test_errors_rejects_unknown_field(tmp_path: Path) -> None:
@@ -186,9 +203,9 @@ def test_tables_render(tmp_path: Path) -> None:
 
 # ---- agreement with the reference scorer ----------------------------------
 
-@pytest.mark.parametrize("name", CASES)
-def test_synthetic_agrees_with_reference(name: str, tmp_path: Path) -> None:
-    assert_agrees(*materialize(CASES[name], tmp_path))
+@pytest.mark.parametrize("case", SYNTHETIC)
+def test_synthetic_agrees_with_reference(case: dict, tmp_path: Path) -> None:
+    assert_agrees(*materialize(case, tmp_path))
 
 
 def gold_to_tables(golds: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 
+from conftest import cases
 from conftest import REPO, SEEDS
 from extractor.document import Document
 from extractor.normalize import Normalizer, fold_width
@@ -12,7 +12,6 @@ from extractor.normalize.html import html_to_text
 from extractor.normalize.script import detect_script
 from extractor.read import iter_documents
 
-CASES = yaml.safe_load((REPO / "tests" / "cases" / "boilerplate.yaml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -25,16 +24,12 @@ def seeds(normalizer):
     return {d.doc_id[:3]: normalizer(d) for d in iter_documents([SEEDS])}
 
 
-@pytest.mark.parametrize("line", CASES["dropped"])
-def test_boilerplate_line_dropped(rules, line):
-    text = f"正文第一段。\n{line}\n正文第二段。"
-    assert Boilerplate(rules).clean(text) == "正文第一段。\n正文第二段。"
-
-
-@pytest.mark.parametrize("line", CASES["kept"])
-def test_text_line_kept(rules, line):
-    text = f"正文第一段。\n{line}\n正文第二段。"
-    assert Boilerplate(rules).clean(text) == text
+@pytest.mark.parametrize("case", cases("boilerplate", expect=("dropped",), inputs=("text",)))
+def test_boilerplate_line(rules, case):
+    text = f"正文第一段。\n{case['text']}\n正文第二段。"
+    dropped = case["expect"]["dropped"]
+    assert isinstance(dropped, bool)
+    assert Boilerplate(rules).clean(text) == ("正文第一段。\n正文第二段。" if dropped else text)
 
 
 def test_seed_navigation_and_footer_removed(seeds):

@@ -4,17 +4,20 @@ from __future__ import annotations
 import csv
 
 import pytest
-import yaml
 
+from conftest import cases
 from conftest import REPO
 from extractor.write import TableWriter, guard, read_tables, unguard
 from extractor.write.tables import STATE_FILE
 
-HOSTILE = yaml.safe_load((REPO / "tests" / "cases" / "guard.yaml").read_text(encoding="utf-8"))
+GUARD_CASES = cases("guard", expect=("guarded",), inputs=("text",))
+HOSTILE = [c.values[0]["text"] for c in GUARD_CASES]
 
 
-@pytest.mark.parametrize("cell", HOSTILE)
-def test_guard_round_trip(cell):
+@pytest.mark.parametrize("case", GUARD_CASES)
+def test_guard_round_trip(case):
+    cell = case["text"]
+    assert guard(cell) == case["expect"]["guarded"]
     assert unguard(guard(cell)) == cell
     if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
         assert guard(cell).startswith("'")

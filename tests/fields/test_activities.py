@@ -13,12 +13,13 @@ import pytest
 import yaml
 from hypothesis import given, settings, strategies as st
 
+from conftest import cases
 from conftest import REPO, SEEDS, shared_path, broken_rules
 from extractor.document import Context
 from extractor.fields.activities import ActivityExtractor
 from extractor.ruleset import RuleError, Rules
 
-CASES = yaml.safe_load((REPO / "tests" / "cases" / "activities.yaml").read_text(encoding="utf-8"))["cases"]
+CASES = cases("activities", expect=("types", "triggers?"), inputs=("text",))
 RULES_PATH = REPO / "rules" / "activities.yaml"
 
 try:
@@ -58,20 +59,22 @@ def check_invariants(body: str, records, max_len: int) -> None:
 # cases
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+@pytest.mark.parametrize("case", CASES)
 def test_case(extractor, case):
     body = normalize(case["text"])
     records = extractor(body, Context())
-    assert {r.activity_type for r in records} == set(case["types"]), [
+    expect = case["expect"]
+    assert {r.activity_type for r in records} == set(expect["types"]), [
         (r.activity_type, r.trigger) for r in records]
-    for slug, trigger in (case.get("triggers") or {}).items():
+    for slug, trigger in (expect.get("triggers") or {}).items():
         assert trigger in {r.trigger for r in records if r.activity_type == slug}
     check_invariants(body, records, extractor.lexicon.max_sentence)
 
 
 def test_cases_use_known_slugs(extractor):
-    for case in CASES:
-        assert set(case["types"]) <= set(extractor.slugs), case["id"]
+    for case in (c.values[0] for c in CASES):
+        expect = case["expect"]
+        assert set(expect["types"]) | set(expect.get("triggers") or {}) <= set(extractor.slugs), case["id"]
 
 
 def test_weak_trigger_has_lower_confidence(extractor):

@@ -8,28 +8,24 @@ import time
 import unicodedata
 
 import pytest
-import yaml
-from conftest import REPO, shared_path, broken_rules
+from conftest import cases, shared_path, broken_rules
 from test_units import check_case, check_invariants, seed_f1
 
 from extractor.document import Context
 from extractor.fields.communities import CommunityExtractor
 from extractor.ruleset import RuleError, Rules
 
-CASES = yaml.safe_load((REPO / "tests" / "cases" / "communities.yaml").read_text(encoding="utf-8"))["cases"]
-
-
 @pytest.fixture(scope="module")
 def extract(rules):
     return CommunityExtractor(rules)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+@pytest.mark.parametrize("case", cases("communities", expect=("values", "groups?", "absent?"), inputs=("text",)))
 def test_case(extract, case):
     body = unicodedata.normalize("NFKC", case["text"])
     mentions = extract(body, Context())
     check_invariants(body, mentions, "community")
-    check_case(mentions, case, "communities")
+    check_case(mentions, case["expect"])
 
 
 def test_entities_groups_forms(extract):

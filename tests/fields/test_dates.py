@@ -10,15 +10,15 @@ import time
 import unicodedata
 
 import pytest
-import yaml
 from hypothesis import given, settings, strategies as st
 
+from conftest import cases
 from conftest import REPO, SEEDS, SHARED, shared_path, broken_rules
 from extractor.document import Context
 from extractor.fields.dates import DateExtractor
 from extractor.ruleset import RuleError, Rules
 
-CASES = yaml.safe_load((REPO / "tests" / "cases" / "dates.yaml").read_text(encoding="utf-8"))["cases"]
+CASES = cases("dates", expect=("mentions",), inputs=("text", "published"))
 VALUE = re.compile(r"^(?:\d{4}|XXXX)-\d\d-\d\d(?:/(?:\d{4}|XXXX)-\d\d-\d\d)?$")
 JIO = ("corpus", "external", "jionlp-tests")
 
@@ -41,21 +41,25 @@ def check_invariants(body: str, mentions) -> None:
 # our cases
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+@pytest.mark.parametrize("case", CASES)
 def test_case(extract, case):
     body = unicodedata.normalize("NFKC", case["text"])
     mentions = extract(body, Context(published=case.get("published") or ""))
     check_invariants(body, mentions)
-    got = [[m.text, m.value, m.role == "relative"] for m in mentions]
-    assert got == [[str(t), str(v), bool(r)] for t, v, r in case["expect"]]
+    got = [{"text": m.text, "value": m.value, "relative": m.role == "relative"} for m in mentions]
+    want = [{k: bool(v) if k == "relative" else str(v) for k, v in e.items()}
+            for e in case["expect"]["mentions"]]
+    assert len(got) == len(want), got
+    assert [{k: g[k] for k in w} for g, w in zip(got, want)] == want, got
 
 
 def test_cases_cover_every_form():
     """The case file keeps negatives and each kind of mention."""
-    expects = [e for c in CASES for e in c["expect"]]
-    assert sum(1 for c in CASES if not c["expect"]) >= 10
-    assert any(e[2] for e in expects) and any("/" in e[1] for e in expects)
-    assert any(e[1].startswith("XXXX") for e in expects)
+    mentions = [c.values[0]["expect"]["mentions"] for c in CASES]
+    expects = [e for ms in mentions for e in ms]
+    assert sum(1 for ms in mentions if not ms) >= 10
+    assert any(e["relative"] for e in expects) and any("/" in e["value"] for e in expects)
+    assert any(e["value"].startswith("XXXX") for e in expects)
 
 
 def test_seeds_invariants(extract):

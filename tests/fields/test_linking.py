@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 
+from conftest import cases
 from conftest import REPO
 from extractor.document import Document
 from extractor.pipeline import Pipeline
 
-CASES = yaml.safe_load((REPO / "tests" / "cases" / "linking.yaml").read_text(encoding="utf-8"))
+CASES = cases("linking", expect=("record_args",), inputs=("text", "published"))
 
 
 @pytest.fixture(scope="module")
@@ -16,13 +16,14 @@ def pipeline():
     return Pipeline(REPO / "rules")
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+@pytest.mark.parametrize("case", CASES)
 def test_linking(pipeline, case):
     doc = Document(doc_id="t", source="test", raw=case["text"], meta={"published": case["published"]})
     res = pipeline.process(doc)
     by_type = {r["activity_type"]: r for r in res.records}
-    for want in case["records"]:
-        got = by_type.get(want["activity_type"])
-        assert got is not None, (want["activity_type"], sorted(by_type))
-        for key, value in want.items():
-            assert str(got[key]) == str(value), (want["activity_type"], key, got[key])
+    for activity_type, args in case["expect"]["record_args"].items():
+        got = by_type.get(activity_type)
+        assert got is not None, (activity_type, sorted(by_type))
+        assert str(got["activity_type"]) == activity_type
+        for key, value in args.items():
+            assert str(got[key]) == str(value), (activity_type, key, got[key])

@@ -8,15 +8,12 @@ import time
 import unicodedata
 
 import pytest
-import yaml
-from conftest import REPO, SEEDS, shared_path, broken_rules
+from conftest import SEEDS, cases, shared_path, broken_rules
 
 from extractor.document import Context, Mention
 from extractor.fields.units import UnitExtractor
 from extractor.model.data import read_cluener
 from extractor.ruleset import RuleError, Rules
-
-CASES = yaml.safe_load((REPO / "tests" / "cases" / "units.yaml").read_text(encoding="utf-8"))["cases"]
 
 
 @pytest.fixture(scope="module")
@@ -31,27 +28,27 @@ def check_invariants(body: str, mentions: list[Mention], field: str = "unit") ->
     assert [(m.start, m.end) for m in mentions] == sorted((m.start, m.end) for m in mentions)
 
 
-def check_case(mentions: list[Mention], case: dict, key: str) -> None:
+def check_case(mentions: list[Mention], expect: dict) -> None:
     values = {m.value for m in mentions}
-    assert values == set(case[key]), f"got {sorted(values)}"
+    assert values == set(expect["values"]), f"got {sorted(values)}"
     by_text: dict[str, set[str]] = {}
     for m in mentions:
         by_text.setdefault(m.text, set()).add(m.value)
-    for group in case.get("groups", []):
+    for group in expect.get("groups", []):
         missing = [f for f in group if f not in by_text]
         assert not missing, f"forms not found: {missing}"
         shared = set.union(*(by_text[f] for f in group))
         assert len(shared) == 1, f"{group} carry {shared}"
-    for word in case.get("absent", []):
+    for word in expect.get("absent", []):
         assert word not in values and word not in by_text, word
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+@pytest.mark.parametrize("case", cases("units", expect=("values", "groups?", "absent?"), inputs=("text",)))
 def test_case(extract, case):
     body = unicodedata.normalize("NFKC", case["text"])
     mentions = extract(body, Context())
     check_invariants(body, mentions)
-    check_case(mentions, case, "units")
+    check_case(mentions, case["expect"])
 
 
 def test_entities_groups_forms(extract):
