@@ -27,9 +27,15 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-# Scores on the dev gold (needs ../shared beside the clone).
-eval: run
-	$(BIN)/extractor eval $(OUT) --gold ../shared/gold/dev
+# Scores on the seeds' gold and on dev-wide (all, even half, odd half), P/R/F1
+# per field. Needs the project's ../shared beside the clone.
+SHARED ?= ../shared
+eval: $(STAMP)
+	@test -d $(SHARED)/gold/dev || { echo "make eval needs the project's shared folder at $(SHARED) (gold and dev-wide corpus); a user's clone has none: score your own gold with 'extractor eval OUT --gold DIR'"; exit 2; }
+	$(BIN)/extractor extract corpora/seeds --out $(OUT)/seeds --quiet
+	$(BIN)/extractor extract $(SHARED)/corpus/dev-wide/input.jsonl --out $(OUT)/dev-wide --quiet
+	@echo "== seeds ($(SHARED)/gold/dev)"; $(BIN)/extractor eval $(OUT)/seeds --gold $(SHARED)/gold/dev
+	@echo "== dev-wide ($(SHARED)/gold/dev-wide)"; $(BIN)/extractor eval $(OUT)/dev-wide --gold $(SHARED)/gold/dev-wide --halves
 
 # Retrain the shipped model (extractor/model/trained/) from corpora/train/;
 # about half an hour on 2 cores. Figures: python benchmarks/methods.py.

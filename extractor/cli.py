@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("outdir")
     ev.add_argument("--gold", required=True, help="folder of gold JSON files")
     ev.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    ev.add_argument("--halves", action="store_true",
+                    help="also score the even and odd halves of the gold (by the last number of each id)")
     rp = sub.add_parser("report", help="one self-contained HTML page of charts and records")
     rp.add_argument("outdir", help="a folder written by `extractor extract`")
     rp.add_argument("-o", "--output", default="report.html", help="HTML file to write")
@@ -108,10 +110,17 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from .evaluate import evaluate, format_table, to_markdown
+    from .evaluate import evaluate, evaluate_halves, format_table, to_markdown
 
-    scores = evaluate(args.outdir, args.gold)
-    print(to_markdown(scores) if args.markdown else format_table(scores))
+    if not os.path.isdir(args.gold):
+        raise FileNotFoundError(f"no gold folder {args.gold}: give --gold a folder of gold JSON files "
+                                "(the project's dev gold is in ../shared beside a developer's clone)")
+    show = to_markdown if args.markdown else format_table
+    if not args.halves:
+        print(show(evaluate(args.outdir, args.gold)))
+        return 0
+    for half, scores in evaluate_halves(args.outdir, args.gold).items():
+        print(f"\n{half}\n{show(scores)}")
     return 0
 
 

@@ -30,16 +30,19 @@ from .document import Mention, Record
 from .fields import units
 from .fields.registry import record_fields
 from .ruleset import Rules
-from .rulespec import Choice, Int, ListOf, MapOf, Number, RuleFile, Section, opt
+from .rulespec import Choice, Either, Int, ListOf, MapOf, Number, RuleFile, Section, Words, opt
 from .text.sentences import Span
 
-SCOPES = ("clause", "sentence", "paragraph_opening", "section", "article")
-PICKS = ("first", "subject", "after_trigger")
+SCOPES = ("clause", "sentence", "paragraph_opening", "paragraph_before", "section", "article")
+PICKS = ("first", "subject", "after_trigger", "first_specific")
+CONDITIONS = ("title_names", "task_force", "refers_back")
 FILE = RuleFile("linking.yaml", Section({
     "arguments": MapOf(Section({
         "pick": Choice(*PICKS),
-        "scopes": ListOf(Choice(*SCOPES)),
+        "scopes": ListOf(Either(Choice(*SCOPES), Section({
+            "scope": Choice(*SCOPES), "when": Either(Choice(*CONDITIONS), ListOf(Choice(*CONDITIONS), 1))}))),
         "paragraph_within": opt(Int(0), 0),
+        "refer_back": opt(Words(), []),
     })),
     "header_max_chars": Int(1),
     "title_weight": Int(1),
@@ -55,8 +58,12 @@ class Policy:
     """Where one argument's value comes from (one entry of ``arguments:``)."""
 
     pick: str
-    scopes: tuple[str, ...]
+    scopes: tuple[tuple[str, tuple[str, ...]], ...]  # (scope, conditions of which one must hold)
     paragraph_within: int
+    refer_back: tuple[str, ...] = ()
+
+    def uses(self, scope: str) -> bool:
+        return any(s == scope for s, _ in self.scopes)
 
 
 @dataclass
@@ -85,9 +92,14 @@ class Linker:
             entry = lex.arguments.get(f.name)
             if entry is None:
                 raise rules.fail(FILE.name, None, f"'arguments' has no policy for the field '{f.name}'")
-            if "article" in entry.scopes and f.name not in _ARTICLE:
+            scopes = tuple((s, ()) if isinstance(s, str) else
+                           (s.scope, (s.when,) if isinstance(s.when, str) else s.when) for s in entry.scopes)
+            policy = Policy(entry.pick, scopes, entry.paragraph_within, entry.refer_back)
+            if policy.uses("article") and f.name not in _ARTICLE:
                 raise rules.fail(FILE.name, entry.pick, f"'arguments.{f.name}': no article scope for this field")
-            self.policies[f.name] = Policy(entry.pick, entry.scopes, entry.paragraph_within)
+            if any("refers_back" in c for _, c in scopes) and not entry.refer_back:
+                raise rules.fail(FILE.name, entry.pick, f"'arguments.{f.name}': 'refers_back' needs 'refer_back' words")
+            self.policies[f.name] = policy
 
     def link(self, doc: Analysis) -> list[Record]:
         """The document's activity records with arguments filled and ids set."""
@@ -102,6 +114,9 @@ class Linker:
         # the one acting: only outermost unit mentions take part in linking.
         usable = _outermost(unit_mentions) + [m for m in doc.mentions if m.field != "unit"]
         paragraphs = self._paragraphs(doc, usable)
+        forms: dict[str, set[str]] = {}
+        for m in doc.mentions:
+            forms.setdefault(m.value, set()).add(m.text)
         sections = self._sections(body, paragraphs, title)
         records.sort(key=lambda r: (r.start, r.trigger_start))
         for n, rec in enumerate(records, 1):
@@ -112,29 +127,35 @@ class Linker:
             # Bisect, not a scan of the paragraph: a text with no line breaks
             # is one paragraph, and scanning it once per record is quadratic.
             spans = {"clause": _clause_of(doc, rec), "sentence": Span(rec.start, rec.end)}
+            context = _Context(body, title, rec, para, sections[pi], article, forms, self.task_force)
             for f in self.fields:
                 policy = self.policies[f.name]
-                found = self._value(f.name, policy, para, spans, trigger_at, sections[pi], article)
+                found = self._value(f.name, policy, spans, trigger_at, context)
                 values = f.record_values(found) if isinstance(found, Mention) else (found,)
                 rec.args.update(zip(f.record_columns, values))
         return records
 
-    def _value(self, name: str, policy: Policy, para: _Paragraph, spans: dict[str, Span], trigger_at: int,
-               section: dict[str, str], article: dict[str, str]) -> Mention | str:
-        """The first scope of ``policy`` that names ``name``: a mention from
-        the clause or sentence, a value from the wider scopes, or ""."""
-        for scope in policy.scopes:
+    def _value(self, name: str, policy: Policy, spans: dict[str, Span], trigger_at: int,
+               ctx: "_Context") -> Mention | str:
+        """The first scope of ``policy`` that names ``name`` (and whose
+        condition holds): a mention from the clause or sentence, a value from
+        the wider scopes, or ""."""
+        para = ctx.para
+        sentence = ctx.body[ctx.rec.start:ctx.rec.end]
+        for scope, when in policy.scopes:
             if scope in spans:
                 span = spans[scope]
                 within = para.mentions[bisect.bisect_left(para.starts, span.start):
                                        bisect.bisect_left(para.starts, span.end)]
-                found = _PICKS[policy.pick]([m for m in within if m.field == name], trigger_at)
-                if found is not None:
-                    return found
-                continue
-            value = {"paragraph_opening": para.opening, "section": section, "article": article}[scope].get(name, "")
-            if value:
-                return value
+                found: Mention | str | None = _PICKS[policy.pick]([m for m in within if m.field == name], trigger_at)
+            elif scope == "paragraph_before":
+                before = para.mentions[:bisect.bisect_left(para.starts, ctx.rec.start)]
+                found = next((m for m in reversed(before) if m.field == name), None)
+            else:
+                found = {"paragraph_opening": para.opening, "section": ctx.section,
+                         "article": ctx.article}[scope].get(name, "")
+            if found and (not when or any(_HOLDS[c](found, ctx, policy, sentence) for c in when)):
+                return found
         return ""
 
     def _main_unit(self, body: str, units_: list[Mention], title: str) -> str:
@@ -182,7 +203,7 @@ class Linker:
             text = body[p.start:p.end]
             lead = len(text) - len(text.lstrip())
             for name, policy in self.policies.items():
-                if "paragraph_opening" in policy.scopes:
+                if policy.uses("paragraph_opening"):
                     first = next((m for m in p.mentions if m.field == name), None)
                     if first is not None and first.start - p.start - lead <= policy.paragraph_within:
                         p.opening[name] = first.value
@@ -191,7 +212,7 @@ class Linker:
     def _sections(self, body: str, paras: list[_Paragraph], title: str) -> list[dict[str, str]]:
         """The values a header line names, in force at each paragraph. The
         title's lines are not section headers: they name the whole article."""
-        named = [f.name for f in self.fields if "section" in self.policies[f.name].scopes]
+        named = [f.name for f in self.fields if self.policies[f.name].uses("section")]
         current: dict[str, str] = {}
         out = []
         title_key = "".join(title.split())
@@ -204,6 +225,43 @@ class Linker:
                     current = {name: (v[-1] if v else current.get(name, "")) for name, v in values.items()}
             out.append(current)
         return out
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the wider scopes of one record see."""
+
+    body: str
+    title: str
+    rec: Record
+    para: _Paragraph
+    section: dict[str, str]
+    article: dict[str, str]
+    forms: dict[str, set[str]] = field(default_factory=dict)
+    task_force: tuple[str, ...] = ()
+
+
+def _value_of(found: Mention | str) -> str:
+    return found.value if isinstance(found, Mention) else found
+
+
+def _title_names(found: Mention | str, ctx: _Context, policy: Policy, sentence: str) -> bool:
+    """The title names the value (by its canonical name or a form written for it)."""
+    value = _value_of(found)
+    return bool(ctx.title) and (value in ctx.title or any(t in ctx.title for t in ctx.forms.get(value, ())))
+
+
+def _task_force(found: Mention | str, ctx: _Context, policy: Policy, sentence: str) -> bool:
+    """The value is a task force (the team an article follows)."""
+    return _value_of(found).endswith(ctx.task_force)
+
+
+def _refers_back(found: Mention | str, ctx: _Context, policy: Policy, sentence: str) -> bool:
+    """The record's sentence points back with one of the argument's ``refer_back`` words."""
+    return any(w in sentence for w in policy.refer_back)
+
+
+_HOLDS = {"title_names": _title_names, "task_force": _task_force, "refers_back": _refers_back}
 
 
 _CLAUSE_START = set(",.。!?;:、\n\"“”'()")
@@ -247,12 +305,21 @@ def _subject(mentions: list[Mention], at: int) -> Mention | None:
     return next((m for m in mentions if m.start < at), None)
 
 
+def _first_specific(mentions: list[Mention], at: int) -> Mention | None:
+    """The first, or the place named right after it inside it (X社区Y小区 → Y小区)."""
+    if not mentions:
+        return None
+    first = mentions[0]
+    nxt = mentions[1] if len(mentions) > 1 else None
+    return nxt if nxt is not None and 0 <= nxt.start - first.end <= 1 else first
+
+
 def _after_trigger(mentions: list[Mention], at: int) -> Mention | None:
     """The first at or after the trigger (what the work produced), else the first."""
     return next((m for m in mentions if m.start >= at), mentions[0] if mentions else None)
 
 
 _PICKS: dict[str, Callable[[list[Mention], int], Mention | None]] = {
-    "first": _first, "subject": _subject, "after_trigger": _after_trigger}
+    "first": _first, "subject": _subject, "after_trigger": _after_trigger, "first_specific": _first_specific}
 # Fields with an article-wide value (the ``article`` scope).
 _ARTICLE = ("unit", "community")
