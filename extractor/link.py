@@ -107,7 +107,8 @@ class Linker:
         if not records:
             return []
         body, title = doc.body, doc.ctx.title
-        unit_mentions = doc.by_field("unit")
+        # Media named as the article's source or credit never act.
+        unit_mentions = [m for m in doc.by_field("unit") if m.role != units.CREDIT]
         article = {"unit": self._main_unit(body, unit_mentions, title),
                    "community": self._main_community(doc.by_field("community"), title)}
         # A unit named inside a longer one (省政协 in 省政协机关工作组) is not

@@ -36,7 +36,10 @@ FILE = RuleFile("units.yaml", Section({
     "single_word_generic_tags": Words(), "adverb_tags": Words(), "generic_names": Words(),
     "generic_modifiers": Words(), "prefix_only": ListOf(Regex()), "distinct_places": Regex(),
     "preposition_tags": Words(), "verb_tags": Words(), "extensions": Words(),
+    "media_heads": Words(1), "credits": ListOf(Regex(groups=frozenset({"name"}))),
 }))
+# The role of a unit named as an article's source or credit (never an actor).
+CREDIT = "credit"
 
 
 @dataclass
@@ -96,6 +99,8 @@ class UnitExtractor:
         self.verb_tags = w("verb_tags")
         self.cluster_rules = ClusterRules(alias_heads=self.alias_heads, extensions=self.extensions,
                                           group_heads=self.alias_heads, conflict=self._conflict)
+        media = f"(?:{alternation(lex.media_heads)})"
+        self.credits = [re.compile(p.pattern.replace("{media}", media), re.M) for p in lex.credits]
 
     # ------------------------------------------------------------ public
     def __call__(self, body: str, ctx: Context | None = None) -> list[Mention]:
@@ -107,7 +112,34 @@ class UnitExtractor:
         cands = self.find(doc)
         forms = self.resolve(doc.body, cands)
         canon = cluster(forms, self.cluster_rules)
-        return mentions_from(forms, canon, doc.body, self.field)
+        found = mentions_from(forms, canon, doc.body, self.field)
+        return sorted(found + self._credits(doc.body, found), key=lambda m: (m.start, m.end))
+
+    def _credits(self, body: str, found: list[Mention]) -> list[Mention]:
+        """Media named in a source or credit frame (来源:X网, X讯, X记者), as
+        units with role ``credit``: a unit already found on that span takes
+        the role, and a name found elsewhere keeps its canonical value."""
+        at = {(m.start, m.end): m for m in found}
+        taken = bytearray(len(body) + 1)
+        for m in found:
+            taken[m.start:m.end] = b"\1" * (m.end - m.start)
+        canon = {m.text: m.value for m in found}
+        out: list[Mention] = []
+        for pattern in self.credits:
+            for m in pattern.finditer(body):
+                for group in ("name", "name2"):
+                    if group not in pattern.groupindex or m.group(group) is None:
+                        continue
+                    s, e = m.span(group)
+                    if (s, e) in at:
+                        at[s, e].role = CREDIT
+                    if any(taken[s:e]) or body[s:e] in self.generic_names:
+                        continue
+                    taken[s:e] = b"\1" * (e - s)
+                    text = body[s:e]
+                    out.append(Mention(field=self.field, text=text, value=canon.get(text, text), start=s, end=e,
+                                       role=CREDIT))
+        return out
 
     @staticmethod
     def entities(mentions: list[Mention]) -> dict[str, list[str]]:
