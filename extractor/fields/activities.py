@@ -38,7 +38,8 @@ FILE = RuleFile("activities.yaml", Section({
     "negation": Section({"window": opt(Int(0), 6), "before": opt(Words(), []), "except": opt(Words(), []),
                          "cancel_before": opt(ListOf(Regex()), [])}),
     "non_work": Section({"ignore": opt(Words(), []), "skip_inside": opt(ListOf(Regex()), []),
-                         "name_suffix": opt(Regex(), None), "skip_sentences": opt(ListOf(Regex()), []),
+                         "name_suffix": opt(Regex(), None), "noun_suffix": opt(Regex(), None),
+                         "skip_sentences": opt(ListOf(Regex()), []),
                          "require_any": opt(Words(), [])}),
     "weak_confidence": opt(Number(0, 1, open_lo=True), 0.6),
     "max_sentence": opt(Int(0), 200),
@@ -75,6 +76,7 @@ class Lexicon:
     cancel_before: list[re.Pattern[str]]
     skip_inside: list[re.Pattern[str]]
     name_suffix: re.Pattern[str] | None
+    noun_suffix: re.Pattern[str] | None
     skip_sentences: list[re.Pattern[str]]
     require_any: re.Pattern[str] | None
     weak_confidence: float
@@ -108,6 +110,7 @@ def load_lexicon(rules: Rules) -> Lexicon:
         cancel_before=list(negation.cancel_before),
         skip_inside=list(non_work.skip_inside),
         name_suffix=non_work.name_suffix,
+        noun_suffix=non_work.noun_suffix,
         skip_sentences=list(non_work.skip_sentences),
         require_any=_alternation(non_work.require_any),
         weak_confidence=lex.weak_confidence,
@@ -254,6 +257,8 @@ def screen(body: str, sent: Span, trigs: list[Trigger], lex: Lexicon) -> tuple[l
             dropped.append(Dropped(t, sent, "inside", named))
         elif named:
             dropped.append(Dropped(t, sent, "name", named))
+        elif lex.noun_suffix is not None and lex.noun_suffix.match(body, t.end, sent.end):
+            dropped.append(Dropped(t, sent, "noun", named))
         elif _negated(body, sent.start, t, lex):
             dropped.append(Dropped(t, sent, "negated", named))
         else:
