@@ -36,7 +36,7 @@ FILE = RuleFile("units.yaml", Section({
     "single_word_generic_tags": Words(), "adverb_tags": Words(), "generic_names": Words(),
     "generic_modifiers": Words(), "prefix_only": ListOf(Regex()), "distinct_places": Regex(),
     "preposition_tags": Words(), "verb_tags": Words(), "extensions": Words(),
-    "media_heads": Words(1), "credits": ListOf(Regex(groups=frozenset({"name"}))),
+    "quoted_name_max": Int(0, 20), "media_heads": Words(1), "credits": ListOf(Regex(groups=frozenset({"name"}))),
 }))
 # The role of a unit named as an article's source or credit (never an actor).
 CREDIT = "credit"
@@ -99,6 +99,9 @@ class UnitExtractor:
         self.verb_tags = w("verb_tags")
         self.cluster_rules = ClusterRules(alias_heads=self.alias_heads, extensions=self.extensions,
                                           group_heads=self.alias_heads, conflict=self._conflict)
+        # a quoted proper name right before a name («“老巷管家”志愿服务队») is part of it
+        self.quoted_span = lex.quoted_name_max + 2
+        self.quoted = re.compile(f"“[\u4e00-\u9fff]{{1,{lex.quoted_name_max}}}”$") if lex.quoted_name_max else None
         media = f"(?:{alternation(lex.media_heads)})"
         self.credits = [re.compile(p.pattern.replace("{media}", media), re.M) for p in lex.credits]
 
@@ -158,6 +161,10 @@ class UnitExtractor:
             for m in self.suffix_re.finditer(body, rs, re_):
                 c = self._candidate(body, toks, ends, quants, m, rs)
                 if c:
+                    if c.start == rs and c.stopper is None and self.quoted is not None:
+                        q = self.quoted.search(body, max(0, rs - self.quoted_span), rs)
+                        if q:
+                            c.start = q.start()
                     out.append(c)
         _mark_inner(out)
         return out
