@@ -32,6 +32,7 @@ FILE = RuleFile("communities.yaml", Section({
     "suffixes": Words(1), "min_stem": Int(1), "short_form_min": Int(1), "not_community_words": Words(),
     "right_stop": Words(), "admin_suffixes": Words(), "generic_modifiers": Words(), "list_heads": Words(1),
     "list_closer": Regex(), "list_separators": Words(1), "max_item_len": Int(2, 30),
+    "fused_after": Words(), "admin_chars": Words(chars=1), "date_marks": Words(chars=1),
 }))
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
@@ -66,6 +67,9 @@ class CommunityExtractor:
         self.place_endings = lex.place_test_suffixes
         self.right_stop = re.compile(alternation(lex.right_stop))
         self.short_min = lex.short_form_min
+        self.fused_after = frozenset(lex.fused_after)
+        self.admin_chars = frozenset(lex.admin_chars)
+        self.date_marks = frozenset(lex.date_marks)
         self.adverb_tags = frozenset(unit_lex.adverb_tags)
         self.place_prefix = re.compile(alternation(lex.place_prefixes))
         unit_suffixes = frozenset(unit_lex.suffixes) | frozenset(unit_lex.single_suffixes)
@@ -145,7 +149,10 @@ class CommunityExtractor:
         e, head = m.end(), m.group()
         i = ends.get(e)
         if i is None:
-            return None
+            # jieba glued a locative to the suffix (小区|内 read as 小|区内)
+            i = token_index(toks, e - 1)
+            if not (toks[i].start < e < toks[i].end and toks[i].word[e - toks[i].start:] in self.fused_after):
+                return None
         tok = toks[i]
         if len(tok.word) > len(head) and self.not_words.search(tok.word):
             return None
@@ -161,6 +168,7 @@ class CommunityExtractor:
         if stopper and len(stopper) > 1 and SEGMENTER.tag(stopper) in self.adverb_tags and start < m.start():
             start = toks[token_index(toks, start)].end  # 积极|投身社区: the verb goes too
         start = self._trim(body, toks, j, start, m.start())
+        start = self._residue(body, start, m.start())
         mod = body[start:m.start()]
         f = Found(start, e, head)
         f.counted = counted or bool(self.counted.search(body, max(0, start - 16), start))
@@ -168,6 +176,17 @@ class CommunityExtractor:
                      or only_made_of(mod, self.generic_mods) or bool(self.not_words.search(body[start:e]))
                      or self._placeish(body[start:e], mod))
         return f
+
+    def _residue(self, body: str, start: int, head_start: int) -> int:
+        """Drop a character jieba glued to the front of a name from the word
+        before it: the 日 of a date (1月29日|益昌村), the 镇 of a place
+        (太子镇|益昌村), when a stem of ``min_stem`` characters remains."""
+        if start == 0 or head_start - start - 1 < self.min_stem:
+            return start
+        ch, before = body[start], body[start - 1]
+        if (ch in self.date_marks and before.isdigit()) or (ch in self.admin_chars and _CJK_CHAR.match(before)):
+            return start + 1
+        return start
 
     def _placeish(self, name: str, mod: str) -> bool:
         """中关村 (a dictionary place), 美国社区 / 武汉社区 (a country's or a city's communities)."""
