@@ -196,6 +196,9 @@ def _total_marker_start(body: str, start: int, nr: NumberRules) -> int:
 def decide(body: str, amount: Amount, nr: NumberRules) -> Decision:
     """Headcount or quantity for one amount, with the headcount's role and span."""
     pr = nr.people
+    if amount.kind == "count" and pr.kind_of.get(amount.word) == "workers":
+        # 41万在职党员: the noun is both the measure and the role
+        return Decision("headcount", amount.word, _total_marker_start(body, amount.start, nr), amount.end)
     if amount.kind != "count" or amount.word not in nr.people_measures:
         return Decision("quantity")
     if amount.word == pr.bare_person:

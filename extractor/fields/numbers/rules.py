@@ -46,6 +46,7 @@ PEOPLE = RuleFile("people.yaml", Section({
     "max_modifier_chars": Int(1), "context_measures": Words(), "context_after": Words(),
     "left_fillers": Words(1), "team_context": Words(1), "served_context": Words(1),
     "household_measures": Words(1), "context_chars": Int(1), "max_people_count": Int(1),
+    "counted_without_measure": opt(Words(), []),
 }))
 
 
@@ -145,6 +146,11 @@ def load_number_rules(rules: Rules) -> NumberRules:
     arabic_only = list(data.arabic_only)
     measures = [w for words in data.measures.values() for w in words] + arabic_only
     money = data.money
+    people_data = rules.load(PEOPLE)
+    # annotation.md: residents counted with no measure word are quantities
+    # with the noun as measure (2000多居民), workers so counted are headcounts
+    # (41万在职党员): the nouns listed for that count as measure words.
+    measures += list(people_data.counted_without_measure)
     measures = sorted(set(measures) - set(money.suffixes))
     percent = data.percent
     q = data.qualifiers
@@ -154,7 +160,10 @@ def load_number_rules(rules: Rules) -> NumberRules:
     finder = _finder(measures, money, list(percent.signs), list(percent.prefixes), quals,
                      list(data.range_separators), data.max_arabic_digits, data.max_chinese_chars)
     people = load_people_rules(rules)
-    for w in rules.load(PEOPLE).people_measures:
+    for w in people_data.counted_without_measure:
+        if w not in people.kind_of or people.kind_of[w] == "generic":
+            raise rules.fail(PEOPLE.name, w, f"counted_without_measure entry {w!r} must be a workers or served noun")
+    for w in people_data.people_measures:
         if w not in measures:
             raise rules.fail(PEOPLE.name, w, f"people measure {w!r} is not a measure in {NUMBERS.name}")
     before = {w for words in q.before.values() for w in words}
