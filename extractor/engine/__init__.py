@@ -110,7 +110,8 @@ def run_to(outdir: str | os.PathLike, inputs: Iterable, settings: Settings | Non
     settings = settings or Settings()
     summary = Summary()
     with StopSignals() as stop:
-        writer = TableWriter(outdir, fmt, resume=resume, commit_every=checkpoint_every, overwrite=overwrite)
+        writer = TableWriter(outdir, fmt, resume=resume, commit_every=checkpoint_every, overwrite=overwrite,
+                             inputs=inputs)
         try:
             mapper = open_engine(settings, workers, engine, scheduler)
             try:

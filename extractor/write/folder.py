@@ -11,10 +11,11 @@ such before any work is done.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from ..schema import TABLES
 from .errors import OutputError
@@ -42,6 +43,23 @@ def merging_path(folder: Path, name: str, fmt: str) -> Path:
 def finished_tables(folder: Path, fmt: str) -> list[Path]:
     """The finished tables of ``fmt`` in ``folder``."""
     return [p for p in (table_path(folder, name, fmt) for name in TABLES) if p.exists()]
+
+
+def inputs_record(inputs: Iterable[Any] | None) -> dict[str, Any] | None:
+    """What a progress file records of a run's inputs, so that --resume can
+    tell a run over other inputs: a digest of their absolute paths, and the
+    first few for the message. ``None`` unless ``inputs`` is a list of paths
+    (documents or texts from Python cannot be compared)."""
+    if not isinstance(inputs, (list, tuple)) or not all(isinstance(i, (str, os.PathLike)) for i in inputs):
+        return None
+    names = [s if s == "-" else os.path.abspath(s) for s in map(os.fspath, inputs)]
+    digest = hashlib.sha256("\0".join(names).encode("utf-8", "surrogatepass")).hexdigest()
+    return {"sha256": digest, "count": len(names), "first": names[:3]}
+
+
+def _described(record: dict[str, Any]) -> str:
+    more = record["count"] - len(record["first"])
+    return ", ".join(record["first"]) + (f" and {more} more" if more > 0 else "")
 
 
 class FolderLock:
@@ -95,13 +113,14 @@ class OutputFolder:
     holds. :attr:`state` is the validated checkpoint to resume from (offsets
     per table), or ``None``."""
 
-    def __init__(self, path: Path, fmt: str, resume: bool, overwrite: bool):
+    def __init__(self, path: Path, fmt: str, resume: bool, overwrite: bool,
+                 inputs: dict[str, Any] | None = None):
         self.path, self.fmt = path, fmt
         self.created = _make_folder(path)
         self.lock = FolderLock(path)
         try:
             self.lock.acquire()
-            self.state = None if overwrite else _check_contents(path, fmt, resume)
+            self.state = None if overwrite else _check_contents(path, fmt, resume, inputs)
         except OSError as e:
             self.release()
             raise OutputError(f"cannot write to --out {path}: {e.strerror or e}") from e
@@ -156,7 +175,8 @@ def _make_folder(path: Path) -> bool:
     return True
 
 
-def _check_contents(folder: Path, fmt: str, resume: bool) -> dict[str, int] | None:
+def _check_contents(folder: Path, fmt: str, resume: bool,
+                    inputs: dict[str, Any] | None) -> dict[str, int] | None:
     """Refuse what a run into ``folder`` would overwrite or mix; the
     checkpoint to resume from, if any."""
     state = folder / STATE_FILE
@@ -164,7 +184,7 @@ def _check_contents(folder: Path, fmt: str, resume: bool) -> dict[str, int] | No
         raise OutputError(f"{folder} holds an interrupted run; add --resume to continue it, "
                           f"or --overwrite to start again")
     # A progress file of another format is named as such before its tables count as foreign.
-    offsets = read_state(folder, fmt) if state.exists() else None
+    offsets = read_state(folder, fmt, inputs) if state.exists() else None
     others = [p.name for other in FORMATS if other != fmt for name in TABLES
               for p in (table_path(folder, name, other), partial_path(folder, name, other)) if p.exists()]
     if others:
@@ -183,14 +203,20 @@ def _check_contents(folder: Path, fmt: str, resume: bool) -> dict[str, int] | No
     return None
 
 
-def read_state(folder: Path, fmt: str) -> dict[str, int]:
+def read_state(folder: Path, fmt: str, inputs: dict[str, Any] | None = None) -> dict[str, int]:
     """The offsets of the progress file in ``folder``, checked against the
-    tables beside it; :class:`OutputError` saying what is wrong otherwise."""
+    run resuming it (its format and :func:`inputs_record`) and the tables
+    beside it; :class:`OutputError` saying what is wrong otherwise."""
     path = folder / STATE_FILE
     state = _parse_state(path)
     if state["format"] != fmt:
         raise OutputError(f"{folder} holds an interrupted run in {state['format']} format, not {fmt}; "
                           f"continue it with --format {state['format']} --resume, "
+                          f"or add --overwrite to start again")
+    recorded = state.get("inputs")
+    if inputs is not None and recorded is not None and recorded["sha256"] != inputs["sha256"]:
+        raise OutputError(f"{folder} holds an interrupted run over other inputs ({_described(recorded)}); "
+                          f"--resume continues it only with the same inputs: give those, "
                           f"or add --overwrite to start again")
     offsets = state["offsets"]
     for name in TABLES:
@@ -222,10 +248,18 @@ def _parse_state(path: Path) -> dict[str, Any]:
     except json.JSONDecodeError:
         raise OutputError(f"{path} is damaged (cut short or garbled){damaged}") from None
     offsets = state.get("offsets") if isinstance(state, dict) else None
+    inputs = state.get("inputs") if isinstance(state, dict) else None
     if (not isinstance(state, dict) or state.get("format") not in FORMATS or not isinstance(offsets, dict)
-            or any(type(offsets.get(name)) is not int or offsets[name] < 0 for name in TABLES)):
+            or any(type(offsets.get(name)) is not int or offsets[name] < 0 for name in TABLES)
+            or not (inputs is None or _is_inputs_record(inputs))):
         raise OutputError(f"{path} is not an extractor progress file{damaged}")
     return state
+
+
+def _is_inputs_record(record: Any) -> bool:
+    return (isinstance(record, dict) and isinstance(record.get("sha256"), str)
+            and type(record.get("count")) is int and isinstance(record.get("first"), list)
+            and all(isinstance(n, str) for n in record["first"]))
 
 
 def _partial_size(partial: Path, fmt: str) -> int | None:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from ..schema import FLOAT_COLUMNS, INT_COLUMNS, TABLES
 from .errors import OutputError, writing
-from .folder import (FORMATS, STATE_FILE, OutputFolder, finished_tables, merging_path, partial_path, remove,
+from .folder import (FORMATS, STATE_FILE, OutputFolder, finished_tables, inputs_record, merging_path, partial_path, remove,
                      table_path)
 from .guard import guard, unguard
 
@@ -197,13 +197,16 @@ class TableWriter:
     ``.extractor-progress.json`` how far each partial table is consistent;
     ``resume=True`` cuts the partials back to that point (or reopens the
     finished tables of a complete run) and :attr:`done` tells which
-    documents are already written. An ``OSError`` while writing raises
+    documents are already written; ``inputs`` (the run's input paths) are
+    recorded there, so that a run over other inputs does not resume it.
+    An ``OSError`` while writing raises
     :class:`~extractor.write.errors.WriteFailed` and leaves the last
     checkpoint standing, so ``resume`` then continues from it.
     """
 
     def __init__(self, outdir: os.PathLike | str, fmt: str = "csv", resume: bool = False,
-                 commit_every: float = COMMIT_EVERY, overwrite: bool = False):
+                 commit_every: float = COMMIT_EVERY, overwrite: bool = False,
+                 inputs: Iterable[Any] | None = None):
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         if resume and overwrite:
@@ -219,7 +222,8 @@ class TableWriter:
         self.done: Counter[tuple[str, str]] = Counter()
         # False while a document's rows are half written: no checkpoint then.
         self.whole = True
-        self.folder = OutputFolder(self.outdir, fmt, resume=resume, overwrite=overwrite)
+        self.inputs = inputs_record(inputs)
+        self.folder = OutputFolder(self.outdir, fmt, resume=resume, overwrite=overwrite, inputs=self.inputs)
 
     def open(self) -> "TableWriter":
         """Open the tables (cut back to the last checkpoint under ``resume``)."""
@@ -299,7 +303,10 @@ class TableWriter:
         tmp = self.state.with_name(self.state.name + ".tmp")
         with writing(tmp):
             with open(tmp, "w", encoding="utf-8") as f:
-                f.write(json.dumps({"format": self.fmt, "offsets": offsets}))
+                state = {"format": self.fmt, "offsets": offsets}
+                if self.inputs is not None:
+                    state["inputs"] = self.inputs
+                f.write(json.dumps(state))
             os.replace(tmp, self.state)
         self.last_commit = time.monotonic()
 
