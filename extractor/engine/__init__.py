@@ -12,6 +12,7 @@ them.
 from __future__ import annotations
 
 import os
+import signal
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Protocol
 
@@ -129,9 +130,14 @@ def run_to(outdir: str | os.PathLike, inputs: Iterable, settings: Settings | Non
                                 writer.maybe_commit()
             finally:
                 mapper.close()
-        except Interrupted as e:
-            e.summary = summary
-            raise
+        except KeyboardInterrupt as e:
+            # A worker's own KeyboardInterrupt (Ctrl-C before it could
+            # ignore it) stops the run as the parent's would.
+            stopped = e if isinstance(e, Interrupted) else Interrupted(signal.SIGINT)
+            stopped.summary = summary
+            if stopped is e:
+                raise
+            raise stopped from e
         finally:
             writer.release()
     return summary
