@@ -48,12 +48,13 @@ def extract_to(outdir: str | os.PathLike, inputs: Iterable[Input], fmt: str = "c
                rules: str | os.PathLike | None = None, method: str | None = None,
                settings: Settings | None = None, workers: int = 1, resume: bool = False,
                engine: str = "local", scheduler: str | None = None,
-               checkpoint_every: float = COMMIT_EVERY) -> Summary:
+               checkpoint_every: float = COMMIT_EVERY, overwrite: bool = False) -> Summary:
     """Run the pipeline and write the three tables into ``outdir`` (see
-    :func:`extractor.engine.run_to` for the engines, ``resume`` and
-    ``checkpoint_every``)."""
+    :func:`extractor.engine.run_to` for the engines, ``resume``,
+    ``checkpoint_every`` and ``overwrite``)."""
     return run_to(outdir, inputs, _settings(settings, rules, method), fmt=fmt, workers=workers,
-                  resume=resume, engine=engine, scheduler=scheduler, checkpoint_every=checkpoint_every)
+                  resume=resume, engine=engine, scheduler=scheduler, checkpoint_every=checkpoint_every,
+                  overwrite=overwrite)
 
 
 def _settings(settings: Settings | None, rules: str | os.PathLike | None, method: str | None) -> Settings:

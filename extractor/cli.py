@@ -1,18 +1,23 @@
 """Command line: thin; parses arguments and calls the API.
 
 Exit codes: 0 when the batch ran (even if some documents are error rows);
-1 when no input document could be read; 2 for wrong arguments or broken
-rules (nothing was read).
+1 when no input document could be read; 2 for wrong arguments, broken
+rules or an output folder that cannot be used as asked (nothing was read);
+3 when writing the tables failed mid-run (free space, then --resume);
+130 and 143 when stopped by SIGINT (Ctrl-C) or SIGTERM (then --resume).
 """
 from __future__ import annotations
 
 import argparse
 import os
+import shlex
+import signal
 import sys
 
 from .ruleset import RuleError
 from .settings import DEFAULT_METHOD, METHODS, Settings
 from .write import FORMATS
+from .write.errors import OutputError
 from .write.tables import COMMIT_EVERY
 
 
@@ -48,8 +53,11 @@ def _parser() -> argparse.ArgumentParser:
                     help="local processes, or a Dask cluster (see --scheduler)")
     ex.add_argument("--scheduler", default=None, metavar="ADDRESS",
                     help="Dask scheduler address (default: start a local cluster)")
-    ex.add_argument("--resume", action="store_true",
-                    help="continue into OUT, skipping documents already written")
+    again = ex.add_mutually_exclusive_group()
+    again.add_argument("--resume", action="store_true",
+                       help="continue into OUT, skipping documents already written")
+    again.add_argument("--overwrite", action="store_true",
+                       help="replace the tables (of any format) already in OUT")
     ex.add_argument("--checkpoint-every", type=_positive_float, default=COMMIT_EVERY,
                     metavar="SECONDS", help="how often the tables are checkpointed for --resume; "
                     "a kill loses at most this much work (default: %(default)s)")
@@ -74,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     args = _parser().parse_args(argv)
     try:
         if args.command == "extract":
@@ -86,6 +95,12 @@ def main(argv: list[str] | None = None) -> int:
     except RuleError as e:
         print(f"extractor: broken rules: {e}", file=sys.stderr)
         return 2
+    except OutputError as e:
+        print(f"extractor: {e}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt as e:
+        print(f"extractor: {_stopped(e, args, argv)}", file=sys.stderr)
+        return getattr(e, "exit_code", 130)
     except (ValueError, FileNotFoundError) as e:
         print(f"extractor: {e}", file=sys.stderr)
         return 2
@@ -100,13 +115,24 @@ def _extract(args: argparse.Namespace) -> int:
                      workers=args.workers or os.cpu_count() or 1, resume=args.resume,
                      progress=not args.quiet and sys.stderr.isatty(),
                      engine=args.engine, scheduler=args.scheduler,
-                     checkpoint_every=args.checkpoint_every)
+                     checkpoint_every=args.checkpoint_every, overwrite=args.overwrite)
     print(f"{summary.line()} -> {args.out}", file=sys.stderr)
     if summary.documents == 0 and summary.skipped:
         return 0  # resumed a finished run: nothing left to do
     if summary.documents == 0 or summary.errors == summary.documents:
         return 1
     return 0
+
+
+def _stopped(e: KeyboardInterrupt, args: argparse.Namespace, argv: list[str]) -> str:
+    """How far a stopped command got, and for extract the command that continues it."""
+    signame = signal.Signals(getattr(e, "signum", signal.SIGINT)).name
+    summary = getattr(e, "summary", None)
+    if args.command != "extract":
+        return f"stopped by {signame}"
+    done = f"{summary.line()} written to {args.out}" if summary else "nothing written yet"
+    again = [a for a in argv if a != "--overwrite"] + ([] if args.resume else ["--resume"])
+    return f"stopped by {signame}: {done}; to continue, run: {shlex.join(['extractor', *again])}"
 
 
 def _eval(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ them.
 from __future__ import annotations
 
 import os
+import signal
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Protocol
 
@@ -90,31 +91,55 @@ def map_documents(docs: Iterable[Document], settings: Settings, workers: int = 1
 def run_to(outdir: str | os.PathLike, inputs: Iterable, settings: Settings | None = None,
            fmt: str = "csv", workers: int = 1, resume: bool = False, progress: bool = False,
            engine: str = "local", scheduler: str | None = None,
-           checkpoint_every: float = COMMIT_EVERY) -> Summary:
+           checkpoint_every: float = COMMIT_EVERY, overwrite: bool = False) -> Summary:
     """Read ``inputs``, process them on ``engine`` and write the three tables
     into ``outdir`` as they come; ``resume`` continues an earlier run there,
-    from its last checkpoint (one every ``checkpoint_every`` seconds)."""
+    from its last checkpoint (one every ``checkpoint_every`` seconds), and
+    ``overwrite`` replaces whatever tables it holds.
+
+    The folder is claimed first (one run per folder; see
+    :class:`~extractor.write.TableWriter` for what is refused and why), so a
+    refused run starts no worker. In the main thread, SIGINT and SIGTERM
+    stop the run between two documents with a checkpoint and raise
+    :class:`~extractor.engine.stop.Interrupted` carrying the summary so far.
+    """
     from ..read import iter_documents
     from ..write import TableWriter
     from .progress import Progress
+    from .stop import Interrupted, StopSignals
 
     settings = settings or Settings()
     summary = Summary()
-    mapper = open_engine(settings, workers, engine, scheduler)
-    try:
-        mapper.check()
-        with TableWriter(outdir, fmt, resume=resume, commit_every=checkpoint_every) as writer:
-            docs: Iterator[Document] = iter_documents(inputs)
-            if writer.done:
-                docs = _skip_done(docs, writer.done, summary)
-            with Progress(enabled=progress, total=None) as bar:
-                for res in mapper.map(docs):
-                    writer.write([res.document], res.mentions, res.records)
-                    summary.add(res)
-                    bar.update(res.document["status"] != "ok")
-                    writer.maybe_commit()
-    finally:
-        mapper.close()
+    with StopSignals() as stop:
+        writer = TableWriter(outdir, fmt, resume=resume, commit_every=checkpoint_every, overwrite=overwrite,
+                             inputs=inputs)
+        try:
+            mapper = open_engine(settings, workers, engine, scheduler)
+            try:
+                mapper.check()
+                with writer:
+                    docs: Iterator[Document] = iter_documents(inputs)
+                    if writer.done:
+                        docs = _skip_done(docs, writer.done, summary)
+                    with Progress(enabled=progress, total=None) as bar:
+                        for res in mapper.map(docs):
+                            with stop.deferred():
+                                writer.write([res.document], res.mentions, res.records)
+                                summary.add(res)
+                                bar.update(res.document["status"] != "ok")
+                                writer.maybe_commit()
+            finally:
+                mapper.close()
+        except KeyboardInterrupt as e:
+            # A worker's own KeyboardInterrupt (Ctrl-C before it could
+            # ignore it) stops the run as the parent's would.
+            stopped = e if isinstance(e, Interrupted) else Interrupted(signal.SIGINT)
+            stopped.summary = summary
+            if stopped is e:
+                raise
+            raise stopped from e
+        finally:
+            writer.release()
     return summary
 
 

@@ -12,6 +12,7 @@ and a document that kills a worker again becomes an error row.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -87,6 +88,13 @@ def _ready(settings: Settings) -> None:
         _READY.add(settings)
 
 
+def _leave_interrupts_to_the_parent() -> None:
+    """Workers ignore Ctrl-C: a terminal sends SIGINT to the whole process
+    group, and the parent stops the run at a checkpoint and ends the
+    workers itself (a worker's KeyboardInterrupt would print a traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _process_chunk(settings: Settings, chunk: list[Document]) -> list[DocResult]:
     _ready(settings)
     return process_batch(settings, chunk)
@@ -149,7 +157,8 @@ class _Pool:
 
     def _executor(self) -> ProcessPoolExecutor:
         if self.executor is None:
-            self.executor = ProcessPoolExecutor(self.workers, mp_context=self.context)
+            self.executor = ProcessPoolExecutor(self.workers, mp_context=self.context,
+                                                initializer=_leave_interrupts_to_the_parent)
         return self.executor
 
     def _restart(self) -> None:

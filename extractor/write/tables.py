@@ -3,6 +3,10 @@
 Rows are written as they come (memory does not grow with the corpus) to a
 temporary file beside the target, renamed into place when the run closes,
 so an interrupted run never leaves a table that looks complete.
+
+Every file of the tables is opened here with the built-in ``open`` (Parquet
+too: pyarrow writes into a Python file object), so an ``OSError`` from any
+write is one the writer can name, and one the tests can simulate.
 """
 from __future__ import annotations
 
@@ -15,12 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from ..schema import FLOAT_COLUMNS, INT_COLUMNS, TABLES
+from .errors import OutputError, writing
+from .folder import (FORMATS, STATE_FILE, OutputFolder, finished_tables, inputs_record, merging_path, partial_path, remove,
+                     table_path)
 from .guard import guard, unguard
 
 if TYPE_CHECKING:  # pandas loads only where tables are read back, not on the write path
     import pandas as pd
 
-FORMATS = ("csv", "parquet", "jsonl")
 
 
 def _cell(v: Any) -> str:
@@ -53,6 +59,14 @@ class _TextSink:
 
     def close(self) -> None:
         self.f.close()
+
+    def abandon(self) -> None:
+        """Close after a failure: rows not yet on disk lie past the last
+        checkpoint, which --resume cuts back to anyway."""
+        try:
+            self.f.close()
+        except OSError:
+            pass
 
 
 class _CsvSink(_TextSink):
@@ -87,7 +101,7 @@ class _ParquetSink:
         self.schema = pa.schema([(c, _arrow_type(pa, name, c)) for c in self.columns])
         self.dir = path
         if offset is None and self.dir.exists():
-            _remove(self.dir)
+            remove(self.dir)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.pieces = offset or 0
         for extra in self._piece_paths()[self.pieces:]:
@@ -110,7 +124,8 @@ class _ParquetSink:
         cols = {c: [_typed(r.get(c), self.name, c) for r in self.buffer] for c in self.columns}
         piece = self.dir / f"{self.pieces:08d}.parquet"
         tmp = piece.with_suffix(".tmp")
-        pq.write_table(self.pa.table(cols, schema=self.schema), tmp)
+        with open(tmp, "wb") as f:
+            pq.write_table(self.pa.table(cols, schema=self.schema), f)
         os.replace(tmp, piece)
         self.pieces += 1
         self.buffer = []
@@ -122,22 +137,20 @@ class _ParquetSink:
     def close(self) -> None:
         self._flush()
 
+    def abandon(self) -> None:
+        """Drop the rows not yet in a piece (past the last checkpoint)."""
+        self.buffer = []
+
     def finish(self, target: Path) -> None:
         """Merge the pieces, one at a time, into ``target``."""
         import pyarrow.parquet as pq
 
-        tmp = target.with_name(f".{target.name}.merging")
-        with pq.ParquetWriter(tmp, self.schema) as writer:
+        tmp = merging_path(target.parent, self.name, "parquet")
+        with open(tmp, "wb") as f, pq.ParquetWriter(f, self.schema) as writer:
             for piece in self._piece_paths():
                 writer.write_table(pq.read_table(piece, schema=self.schema))
         os.replace(tmp, target)
-        _remove(self.dir)
-
-
-def _remove(folder: Path) -> None:
-    for f in folder.iterdir():
-        f.unlink()
-    folder.rmdir()
+        remove(self.dir)
 
 
 def _arrow_type(pa: Any, table: str, column: str) -> Any:
@@ -163,7 +176,6 @@ def _typed(v: Any, table: str, column: str) -> Any:
 
 
 _SINKS = {"csv": _CsvSink, "jsonl": _JsonlSink, "parquet": _ParquetSink}
-STATE_FILE = ".extractor-progress.json"
 # Default seconds between checkpoints: a killed run loses at most this much
 # work; each checkpoint costs a flush and a small file write.
 COMMIT_EVERY = 1.0
@@ -172,6 +184,12 @@ COMMIT_EVERY = 1.0
 class TableWriter:
     """Writes documents/mentions/records incrementally into ``outdir``.
 
+    Creating the writer claims the folder (:class:`~extractor.write.folder.OutputFolder`):
+    one writer per folder, and a finished run, an interrupted one or tables
+    of another format there are refused unless ``resume`` (continue, or add
+    new documents) or ``overwrite`` (remove them first) says otherwise;
+    nothing is written yet. Entering it (or :meth:`open`) opens the tables.
+
     Tables grow in hidden ``.NAME.FORMAT.partial`` files and are renamed into
     place by :meth:`close`, so an interrupted run never leaves a table that
     looks complete. Every ``commit_every`` seconds (default
@@ -179,56 +197,75 @@ class TableWriter:
     ``.extractor-progress.json`` how far each partial table is consistent;
     ``resume=True`` cuts the partials back to that point (or reopens the
     finished tables of a complete run) and :attr:`done` tells which
-    documents are already written.
+    documents are already written; ``inputs`` (the run's input paths) are
+    recorded there, so that a run over other inputs does not resume it.
+    An ``OSError`` while writing raises
+    :class:`~extractor.write.errors.WriteFailed` and leaves the last
+    checkpoint standing, so ``resume`` then continues from it.
     """
 
     def __init__(self, outdir: os.PathLike | str, fmt: str = "csv", resume: bool = False,
-                 commit_every: float = COMMIT_EVERY):
+                 commit_every: float = COMMIT_EVERY, overwrite: bool = False,
+                 inputs: Iterable[Any] | None = None):
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        if resume and overwrite:
+            raise ValueError("--resume and --overwrite exclude each other")
         self.outdir = Path(outdir)
-        self.outdir.mkdir(parents=True, exist_ok=True)
         self.fmt = fmt
+        self.resume, self.overwrite = resume, overwrite
         self.commit_every = commit_every
-        self.paths = {name: self.outdir / f"{name}.{fmt}" for name in TABLES}
-        self.tmp = {name: p.with_name(f".{p.name}.partial") for name, p in self.paths.items()}
+        self.paths = {name: table_path(self.outdir, name, fmt) for name in TABLES}
+        self.tmp = {name: partial_path(self.outdir, name, fmt) for name in TABLES}
         self.state = self.outdir / STATE_FILE
-        offsets = self._resume_offsets() if resume else None
-        self.sinks = {name: _SINKS[fmt](self.tmp[name], name, None if offsets is None else offsets[name])
-                      for name in TABLES}
+        self.sinks: dict[str, Any] = {}
         self.done: Counter[tuple[str, str]] = Counter()
-        if offsets is not None:
-            self.done = self._written_documents()
-        self.last_commit = time.monotonic()
-        self.commit()
+        # False while a document's rows are half written: no checkpoint then.
+        self.whole = True
+        self.inputs = inputs_record(inputs)
+        self.folder = OutputFolder(self.outdir, fmt, resume=resume, overwrite=overwrite, inputs=self.inputs)
+
+    def open(self) -> "TableWriter":
+        """Open the tables (cut back to the last checkpoint under ``resume``)."""
+        try:
+            if self.overwrite:
+                with writing(self.outdir):
+                    self.folder.clear()
+            offsets = self._resume_offsets() if self.resume else None
+            for name in TABLES:
+                with writing(self.tmp[name]):
+                    self.sinks[name] = _SINKS[self.fmt](self.tmp[name], name,
+                                                        None if offsets is None else offsets[name])
+            if offsets is not None:
+                self.done = self._written_documents()
+            self.commit()
+        except BaseException:
+            self._abandon()
+            raise
+        return self
 
     def _resume_offsets(self) -> dict[str, int] | None:
-        """Where each table stands, from the state file or the finished tables."""
-        if self.state.exists():
-            state = json.loads(self.state.read_text(encoding="utf-8"))
-            if state.get("format") != self.fmt:
-                raise ValueError(f"--resume: {self.outdir} holds a run in {state.get('format')} format, "
-                                 f"not {self.fmt}")
-            for name in TABLES:  # killed while close() was renaming
-                if not self.tmp[name].exists() and self.paths[name].exists():
-                    self._reopen(name)
-            return {name: int(state["offsets"][name]) for name in TABLES}
-        finished = [self.paths[name].exists() for name in TABLES]
-        if all(finished):
+        """Where each table stands, from the checkpoint or the finished tables."""
+        if self.folder.state is not None:
+            offsets = dict(self.folder.state)
+            for name in TABLES:  # renamed into place by an interrupted close(): whole
+                if self.paths[name].exists():
+                    offsets[name] = self._reopen(name)
+            return offsets
+        if all(p.exists() for p in self.paths.values()):
             return {name: self._reopen(name) for name in TABLES}
-        others = [p.name for fmt in FORMATS if fmt != self.fmt for p in self.outdir.glob(f"*.{fmt}")]
-        if others:
-            raise ValueError(f"--resume: {self.outdir} holds tables in another format ({', '.join(others)})")
         return None  # nothing committed yet: start afresh
 
     def _reopen(self, name: str) -> int:
         """Turn a finished table back into a partial one; its size as an offset."""
-        if self.fmt == "parquet":
-            self.tmp[name].mkdir(parents=True, exist_ok=True)
-            os.replace(self.paths[name], self.tmp[name] / f"{0:08d}.parquet")
-            return 1
-        os.replace(self.paths[name], self.tmp[name])
-        return self.tmp[name].stat().st_size
+        with writing(self.paths[name]):
+            if self.fmt == "parquet":
+                remove(self.tmp[name])  # pieces left by a close killed before it removed them
+                self.tmp[name].mkdir(parents=True)
+                os.replace(self.paths[name], self.tmp[name] / f"{0:08d}.parquet")
+                return 1
+            os.replace(self.paths[name], self.tmp[name])
+            return self.tmp[name].stat().st_size
 
     def _written_documents(self) -> Counter[tuple[str, str]]:
         sink = self.sinks["documents"]
@@ -244,9 +281,11 @@ class TableWriter:
 
     def write(self, documents: list[dict], mentions: list[dict], records: list[dict]) -> None:
         """Rows of whole documents (a checkpoint never splits a document)."""
-        self.sinks["documents"].write(documents)
-        self.sinks["mentions"].write(mentions)
-        self.sinks["records"].write(records)
+        self.whole = False
+        for name, rows in (("documents", documents), ("mentions", mentions), ("records", records)):
+            with writing(self.tmp[name]):
+                self.sinks[name].write(rows)
+        self.whole = True
 
     def maybe_commit(self) -> None:
         """Checkpoint if ``commit_every`` seconds have passed."""
@@ -254,38 +293,65 @@ class TableWriter:
             self.commit()
 
     def commit(self) -> None:
-        """Record that everything written so far is consistent."""
-        offsets = {name: sink.checkpoint() for name, sink in self.sinks.items()}
+        """Record that everything written so far is consistent: every table
+        is flushed first, and the progress file replaced in one rename, so a
+        failure anywhere here leaves the previous checkpoint standing."""
+        offsets = {}
+        for name, sink in self.sinks.items():
+            with writing(self.tmp[name]):
+                offsets[name] = sink.checkpoint()
         tmp = self.state.with_name(self.state.name + ".tmp")
-        tmp.write_text(json.dumps({"format": self.fmt, "offsets": offsets}), encoding="utf-8")
-        os.replace(tmp, self.state)
+        with writing(tmp):
+            with open(tmp, "w", encoding="utf-8") as f:
+                state = {"format": self.fmt, "offsets": offsets}
+                if self.inputs is not None:
+                    state["inputs"] = self.inputs
+                f.write(json.dumps(state))
+            os.replace(tmp, self.state)
         self.last_commit = time.monotonic()
 
     def close(self) -> None:
-        """Finish the tables and move them into place."""
-        self.commit()
-        for name, sink in self.sinks.items():
-            sink.close()
-            if isinstance(sink, _ParquetSink):
-                sink.finish(self.paths[name])
-            else:
-                os.replace(self.tmp[name], self.paths[name])
-        self.state.unlink(missing_ok=True)
+        """Finish the tables and move them into place. The progress file goes
+        last: until then, --resume finds each table finished or partial."""
+        try:
+            self.commit()
+            for name, sink in self.sinks.items():
+                with writing(self.paths[name]):
+                    sink.close()
+                    if isinstance(sink, _ParquetSink):
+                        sink.finish(self.paths[name])
+                    else:
+                        os.replace(self.tmp[name], self.paths[name])
+            with writing(self.state):
+                self.state.unlink(missing_ok=True)
+        finally:
+            self._abandon()
+
+    def release(self) -> None:
+        """Let go of the output folder (the writer's :meth:`close` and an
+        interrupted ``with`` block do it too)."""
+        self.folder.release()
+
+    def _abandon(self) -> None:
+        for sink in self.sinks.values():
+            sink.abandon()
+        self.release()
 
     def __enter__(self) -> "TableWriter":
-        return self
+        return self.open()
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is None:
             self.close()
             return
-        # Interrupted: keep what is whole for --resume, under hidden names only.
         try:
-            self.commit()
+            # Stopped between two documents (Ctrl-C, an engine error): keep
+            # that point for --resume. Not after a failed write, nor with a
+            # document half written: the last checkpoint stands then.
+            if self.whole and not isinstance(exc, (OSError, OutputError)):
+                self.commit()
         finally:
-            for sink in self.sinks.values():
-                sink.close()
-
+            self._abandon()
 
 def read_table(path: os.PathLike | str, name: str, fmt: str | None = None) -> pd.DataFrame:
     """One table as written by :class:`TableWriter` (CSV guard undone);
@@ -319,12 +385,21 @@ def _typed_frame(df: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 def read_tables(outdir: os.PathLike | str) -> dict[str, pd.DataFrame]:
-    """The three tables in ``outdir`` (whichever format they were written in)."""
-    out = {}
+    """The three tables in ``outdir`` (whichever format they were written
+    in); a folder holding tables of two formats is refused, naming them,
+    rather than one of them picked."""
     d = Path(outdir)
+    present = {fmt: [p.name for p in finished_tables(d, fmt)] for fmt in FORMATS}
+    present = {fmt: names for fmt, names in present.items() if names}
+    if len(present) > 1:
+        listed = "; ".join(", ".join(names) for names in present.values())
+        raise ValueError(f"{d} holds tables in {len(present)} formats ({listed}); remove those of one "
+                         f"format, or write the run again with --overwrite")
+    fmt = next(iter(present), FORMATS[0])
+    out = {}
     for name in TABLES:
-        found = [d / f"{name}.{fmt}" for fmt in FORMATS if (d / f"{name}.{fmt}").exists()]
-        if not found:
+        path = table_path(d, name, fmt)
+        if not path.exists():
             raise FileNotFoundError(f"no {name} table in {d}")
-        out[name] = read_table(found[0], name)
+        out[name] = read_table(path, name)
     return out
