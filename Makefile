@@ -20,7 +20,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/extractor extract corpora/seeds --out $(OUT)
+	$(BIN)/extractor extract corpora/seeds --out $(OUT) --overwrite
 	@$(BIN)/python -c "import extractor; t = extractor.read_tables('$(OUT)'); \
 	print(t.documents[['doc_id','status','published','n_mentions','n_records','title']].to_string(index=False))"
 
@@ -32,8 +32,8 @@ test: $(STAMP)
 SHARED ?= ../shared
 eval: $(STAMP)
 	@test -d $(SHARED)/gold/dev || { echo "make eval needs the project's shared folder at $(SHARED) (gold and dev-wide corpus); a user's clone has none: score your own gold with 'extractor eval OUT --gold DIR'"; exit 2; }
-	$(BIN)/extractor extract corpora/seeds --out $(OUT)/seeds --quiet
-	$(BIN)/extractor extract $(SHARED)/corpus/dev-wide/input.jsonl --out $(OUT)/dev-wide --quiet
+	$(BIN)/extractor extract corpora/seeds --out $(OUT)/seeds --quiet --overwrite
+	$(BIN)/extractor extract $(SHARED)/corpus/dev-wide/input.jsonl --out $(OUT)/dev-wide --quiet --overwrite
 	@echo "== seeds ($(SHARED)/gold/dev)"; $(BIN)/extractor eval $(OUT)/seeds --gold $(SHARED)/gold/dev
 	@echo "== dev-wide ($(SHARED)/gold/dev-wide)"; $(BIN)/extractor eval $(OUT)/dev-wide --gold $(SHARED)/gold/dev-wide --halves
 
