@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from conftest import cases
-from conftest import REPO, shared_path
+from conftest import shared_path
 from extractor import schema
 from extractor.evaluate import (
     PRF, SCORED_FIELDS, Scores, canon_number, errors, evaluate, format_table,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import cases
-from conftest import REPO, SEEDS
+from conftest import SEEDS
 from extractor.document import Document
 from extractor.normalize import Normalizer, fold_width
 from extractor.normalize.boilerplate import Boilerplate

@@ -6,7 +6,6 @@ import csv
 import pytest
 
 from conftest import cases
-from conftest import REPO
 from extractor.write import TableWriter, guard, read_tables, unguard
 from extractor.write.tables import STATE_FILE
 

@@ -2,7 +2,7 @@
 (``method="model"``) or merged with the rules' (``method="hybrid"``).
 
 Pure functions of the predictions, so the merge policy is tested on plain
-data (tests/cases/model_merge.yaml) without a model.
+data (tests/cases/model_merge.yaml and model_merge_records.yaml) without a model.
 
 Hybrid policy, per field:
 

@@ -235,8 +235,8 @@ def read_state(folder: Path, fmt: str, inputs: dict[str, Any] | None = None) -> 
 
 def _parse_state(path: Path) -> dict[str, Any]:
     """The progress file's content if it is one of ours, never a parser's message."""
-    damaged = (f"; --resume cannot tell how far the tables are whole: "
-               f"add --overwrite to start again")
+    damaged = ("; --resume cannot tell how far the tables are whole: "
+               "add --overwrite to start again")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:

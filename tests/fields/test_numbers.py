@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from conftest import cases
-from conftest import REPO, shared_path, broken_rules
+from conftest import shared_path, broken_rules
 from extractor.document import Context, Mention
 from extractor.fields.numbers import NumberExtractor
 from extractor.ruleset import RuleError, Rules
