@@ -104,6 +104,10 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, FileNotFoundError) as e:
         print(f"extractor: {e}", file=sys.stderr)
         return 2
+    except OSError as e:  # report, eval, train: a file they cannot read or write
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"extractor: cannot use {where}{e.strerror or e}", file=sys.stderr)
+        return 3
 
 
 def _extract(args: argparse.Namespace) -> int:

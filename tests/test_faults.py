@@ -494,3 +494,13 @@ def test_a_signal_waits_for_the_document_being_written():
             steps.append("after the block")
         assert steps == ["rest of the block"] and e.value.exit_code == 143
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_report_onto_a_folder_is_one_line(corpus, tmp_path, capsys):
+    """Outside `extract`, an OSError (here: the report's path is a folder) is one line, exit 3."""
+    out = tmp_path / "out"
+    assert main(["extract", str(corpus), "--out", str(out), "--quiet", "--workers", "1"]) == 0
+    capsys.readouterr()
+    assert main(["report", str(out), "-o", str(tmp_path)]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("extractor: cannot use ") and err.count("\n") == 1, err
