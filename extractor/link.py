@@ -28,21 +28,21 @@ from dataclasses import dataclass, field
 from .analysis import Analysis
 from .document import Mention, Record
 from .fields import units
+from .fields.names.cluster import entities
 from .fields.registry import record_fields
 from .ruleset import Rules
-from .rulespec import Choice, Either, Int, ListOf, MapOf, Number, RuleFile, Section, Words, opt
+from .rulespec import Choice, Either, Int, ListOf, MapOf, Number, RuleFile, Section, opt
 from .text.sentences import Span
 
-SCOPES = ("clause", "sentence", "paragraph_opening", "paragraph_before", "section", "article")
+SCOPES = ("clause", "sentence", "paragraph_opening", "section", "article")
 PICKS = ("first", "subject", "after_trigger", "first_specific")
-CONDITIONS = ("title_names", "task_force", "refers_back")
+CONDITIONS = ("title_names", "task_force")
 FILE = RuleFile("linking.yaml", Section({
     "arguments": MapOf(Section({
         "pick": Choice(*PICKS),
         "scopes": ListOf(Either(Choice(*SCOPES), Section({
             "scope": Choice(*SCOPES), "when": Either(Choice(*CONDITIONS), ListOf(Choice(*CONDITIONS), 1))}))),
         "paragraph_within": opt(Int(0), 0),
-        "refer_back": opt(Words(), []),
     })),
     "header_max_chars": Int(1),
     "title_weight": Int(1),
@@ -60,7 +60,6 @@ class Policy:
     pick: str
     scopes: tuple[tuple[str, tuple[str, ...]], ...]  # (scope, conditions of which one must hold)
     paragraph_within: int
-    refer_back: tuple[str, ...] = ()
 
     def uses(self, scope: str) -> bool:
         return any(s == scope for s, _ in self.scopes)
@@ -94,11 +93,9 @@ class Linker:
                 raise rules.fail(FILE.name, None, f"'arguments' has no policy for the field '{f.name}'")
             scopes = tuple((s, ()) if isinstance(s, str) else
                            (s.scope, (s.when,) if isinstance(s.when, str) else s.when) for s in entry.scopes)
-            policy = Policy(entry.pick, scopes, entry.paragraph_within, entry.refer_back)
+            policy = Policy(entry.pick, scopes, entry.paragraph_within)
             if policy.uses("article") and f.name not in _ARTICLE:
                 raise rules.fail(FILE.name, entry.pick, f"'arguments.{f.name}': no article scope for this field")
-            if any("refers_back" in c for _, c in scopes) and not entry.refer_back:
-                raise rules.fail(FILE.name, entry.pick, f"'arguments.{f.name}': 'refers_back' needs 'refer_back' words")
             self.policies[f.name] = policy
 
     def link(self, doc: Analysis) -> list[Record]:
@@ -115,9 +112,7 @@ class Linker:
         # the one acting: only outermost unit mentions take part in linking.
         usable = _outermost(unit_mentions) + [m for m in doc.mentions if m.field != "unit"]
         paragraphs = self._paragraphs(doc, usable)
-        forms: dict[str, set[str]] = {}
-        for m in doc.mentions:
-            forms.setdefault(m.value, set()).add(m.text)
+        forms = entities(doc.mentions)
         sections = self._sections(body, paragraphs, title)
         records.sort(key=lambda r: (r.start, r.trigger_start))
         for n, rec in enumerate(records, 1):
@@ -128,7 +123,7 @@ class Linker:
             # Bisect, not a scan of the paragraph: a text with no line breaks
             # is one paragraph, and scanning it once per record is quadratic.
             spans = {"clause": _clause_of(doc, rec), "sentence": Span(rec.start, rec.end)}
-            context = _Context(body, title, rec, para, sections[pi], article, forms, self.task_force)
+            context = _Context(title, para, sections[pi], article, forms, self.task_force)
             for f in self.fields:
                 policy = self.policies[f.name]
                 found = self._value(f.name, policy, spans, trigger_at, context)
@@ -142,20 +137,16 @@ class Linker:
         condition holds): a mention from the clause or sentence, a value from
         the wider scopes, or ""."""
         para = ctx.para
-        sentence = ctx.body[ctx.rec.start:ctx.rec.end]
         for scope, when in policy.scopes:
             if scope in spans:
                 span = spans[scope]
                 within = para.mentions[bisect.bisect_left(para.starts, span.start):
                                        bisect.bisect_left(para.starts, span.end)]
                 found: Mention | str | None = _PICKS[policy.pick]([m for m in within if m.field == name], trigger_at)
-            elif scope == "paragraph_before":
-                before = para.mentions[:bisect.bisect_left(para.starts, ctx.rec.start)]
-                found = next((m for m in reversed(before) if m.field == name), None)
             else:
                 found = {"paragraph_opening": para.opening, "section": ctx.section,
                          "article": ctx.article}[scope].get(name, "")
-            if found and (not when or any(_HOLDS[c](found, ctx, policy, sentence) for c in when)):
+            if found and (not when or any(_HOLDS[c](found, ctx) for c in when)):
                 return found
         return ""
 
@@ -232,13 +223,11 @@ class Linker:
 class _Context:
     """What the wider scopes of one record see."""
 
-    body: str
     title: str
-    rec: Record
     para: _Paragraph
     section: dict[str, str]
     article: dict[str, str]
-    forms: dict[str, set[str]] = field(default_factory=dict)
+    forms: dict[str, list[str]] = field(default_factory=dict)  # canonical value -> forms written
     task_force: tuple[str, ...] = ()
 
 
@@ -246,23 +235,18 @@ def _value_of(found: Mention | str) -> str:
     return found.value if isinstance(found, Mention) else found
 
 
-def _title_names(found: Mention | str, ctx: _Context, policy: Policy, sentence: str) -> bool:
+def _title_names(found: Mention | str, ctx: _Context) -> bool:
     """The title names the value (by its canonical name or a form written for it)."""
     value = _value_of(found)
     return bool(ctx.title) and (value in ctx.title or any(t in ctx.title for t in ctx.forms.get(value, ())))
 
 
-def _task_force(found: Mention | str, ctx: _Context, policy: Policy, sentence: str) -> bool:
+def _task_force(found: Mention | str, ctx: _Context) -> bool:
     """The value is a task force (the team an article follows)."""
     return _value_of(found).endswith(ctx.task_force)
 
 
-def _refers_back(found: Mention | str, ctx: _Context, policy: Policy, sentence: str) -> bool:
-    """The record's sentence points back with one of the argument's ``refer_back`` words."""
-    return any(w in sentence for w in policy.refer_back)
-
-
-_HOLDS = {"title_names": _title_names, "task_force": _task_force, "refers_back": _refers_back}
+_HOLDS = {"title_names": _title_names, "task_force": _task_force}
 
 
 _CLAUSE_START = set(",.。!?;:、\n\"“”'()")
