@@ -323,3 +323,33 @@ ALPHABET = "一二两三十百千万亿零0123456789.,-至到、 %$元名位个�
 @given(st.text(alphabet=ALPHABET, max_size=80))
 def test_random_text_never_breaks_invariants(extract, text):
     check_invariants(text, extract(text, Context()))
+
+
+# --------------------------------------------------------------------------
+# number forms (extractor/fields/numbers/forms.py): one invented case per form,
+# the form whose group matched and what its handler says the span counts
+
+FORM_CASES = [
+    ("money", "捐款3000元", "money", "元"),
+    ("currency", "筹得港币300", "money", "港币"),
+    ("percent_prefix", "覆盖率达百分之九十", "percent", "百分之"),
+    ("count", "发放口罩500个", "count", "个"),
+    ("percent_sign", "接种率达95%", "percent", "%"),
+]
+
+
+@pytest.mark.parametrize("form,text,kind,word", FORM_CASES, ids=[c[0] for c in FORM_CASES])
+def test_each_number_form_decides_its_span(rules, form, text, kind, word):
+    from extractor.fields.numbers.forms import FORMS, measure_of
+    from extractor.fields.numbers.rules import load_number_rules
+    nr = load_number_rules(rules)
+    m = next(mm for mm in nr.finder.finditer(text) if mm.group("num"))
+    matched = [f.name for f in FORMS if m.group(f.group) is not None]
+    assert form in matched
+    got = measure_of(m, nr)
+    assert got is not None and got[0] == kind and got[2] == word
+
+
+def test_every_number_form_has_a_case():
+    from extractor.fields.numbers.forms import FORMS
+    assert {c[0] for c in FORM_CASES} == {f.name for f in FORMS}

@@ -9,6 +9,7 @@ import bisect
 import re
 from typing import Iterator
 
+from extractor.fields.numbers.forms import HEADS, counts_something
 from extractor.fields.numbers.resolve import Amount, resolve
 from extractor.fields.numbers.rules import NumberRules
 
@@ -31,7 +32,7 @@ class _Spans:
 
 def _head(m: re.Match[str]) -> int:
     """Where the matched words start (the pattern may begin with a space)."""
-    return min(m.start(g) for g in ("pre", "cur", "pct", "num") if m.group(g) is not None)
+    return min(m.start(g) for g in ("pre", *(f.group for f in HEADS), "num") if m.group(g) is not None)
 
 
 def _ends_with_any(text: str, words: list[str]) -> str:
@@ -82,15 +83,11 @@ def _blocked(m: re.Match[str], body: str, nr: NumberRules, skip: _Spans) -> bool
     return bool(follow and follow.match(body, m.end("measure")))
 
 
-def _counts_something(m: re.Match[str]) -> bool:
-    return any(m.group(g) for g in ("measure", "money", "sign", "cur", "pct"))
-
-
 def find_amounts(body: str, nr: NumberRules) -> Iterator[Amount]:
     """Every counted amount in ``body``, in text order."""
     skip = _skip_spans(body, nr)
     for m in nr.finder.finditer(body):
-        if not _counts_something(m) or _blocked(m, body, nr, skip):
+        if not counts_something(m) or _blocked(m, body, nr, skip):
             continue
         amount = resolve(m, body, nr)
         if amount is not None and not _too_many_people(amount, nr):

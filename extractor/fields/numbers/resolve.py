@@ -2,7 +2,8 @@
 with multipliers and ranges applied), its qualifier and its measure word.
 
 The finder (``find``) hands over a regex match of the combined pattern
-built in ``rules``; this module reads its named groups. It returns
+built in ``rules``; what it counts is decided by the forms of ``forms``,
+the numeral's value here. It returns
 ``None`` when the span, on a closer look, counts nothing (an article ``一``, a
 phone-like ``0712``, an inverted range).
 """
@@ -12,6 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from extractor.fields.numbers.forms import HEADS, TAIL_GROUPS, measure_of
 from extractor.fields.numbers.rules import BARE_UNITS, NumberRules
 from extractor.text.numerals import DIGITS, number_text, parse_number
 
@@ -25,7 +27,7 @@ _TRAILING_UNITS = re.compile(r"(?<![十百千万亿拾佰仟])[十百千万亿�
 _BARE_BIG = set("百千万亿佰仟")
 # Named groups of the finder that make up the number, and those after it.
 _NUMBER_GROUPS = ("num", "num2", "inf", "big")
-_MEASURE_GROUPS = ("money", "jiao", "fen", "tail", "measure", "alt", "sign", "post")
+_AFTER_GROUPS = TAIL_GROUPS + ("post",)
 
 
 @dataclass
@@ -173,23 +175,9 @@ def _numbers(m: re.Match[str], nr: NumberRules) -> tuple[Decimal, Decimal | None
     return low, high, (nr.inside_qualifier.get(inside, "") if inside else "") or qual
 
 
-def _measure(m: re.Match[str], nr: NumberRules) -> tuple[str, str, str] | None:
-    """(kind, measure as reported, measure as written), or None for a bare number."""
-    if m.group("money") or (m.group("cur") and not m.group("measure") and not m.group("sign")):
-        return "money", nr.money_measure, m.group("money") or m.group("cur")
-    if m.group("pct"):          # 百分之三十: whatever follows is another word
-        return "percent", nr.percent_measure, m.group("pct")
-    if m.group("sign"):
-        return "percent", nr.percent_measure, m.group("sign")
-    if m.group("measure"):
-        word = m.group("measure")
-        return "count", nr.measure_as.get(word, word), word
-    return None
-
-
 def resolve(m: re.Match[str], body: str, nr: NumberRules) -> Amount | None:
     """Turn a finder match into an Amount (None when it counts nothing)."""
-    measure = _measure(m, nr)
+    measure = measure_of(m, nr)
     numbers = _numbers(m, nr) if measure else None
     if numbers is None:
         return None
@@ -205,8 +193,8 @@ def resolve(m: re.Match[str], body: str, nr: NumberRules) -> Amount | None:
     if kind == "money" and m.group("money"):
         low += _coins(m)
     start = m.start("pre") if pre_qual else min(
-        m.start(g) for g in ("cur", "pct", "num") if m.group(g) is not None)
-    groups = _NUMBER_GROUPS if m.group("pct") else _NUMBER_GROUPS + _MEASURE_GROUPS
+        m.start(g) for g in (*(f.group for f in HEADS), "num") if m.group(g) is not None)
+    groups = _NUMBER_GROUPS if m.group("pct") else _NUMBER_GROUPS + _AFTER_GROUPS
     end = max(m.end(g) for g in groups if m.group(g) is not None)
     return Amount(low=low, high=high, qualifier=qual, measure=reported, word=word, kind=kind,
                   start=start, end=end, num_start=m.start("num"))

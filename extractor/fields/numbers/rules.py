@@ -16,6 +16,8 @@ from extractor.ruleset import Rules
 from extractor.rulespec import Bool, Int, ListOf, MapOf, Regex, RuleFile, Section, Word, Words, opt
 from extractor.text.patterns import alternation as _alt
 
+from .forms import HEADS, TAILS
+
 QUALIFIERS = ("more_than", "less_than", "approx")
 # Characters of a Chinese numeral (俩 is left out: it is "two people", a word).
 CN_CHARS = "零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟廿卅幺"
@@ -111,10 +113,11 @@ class NumberRules:
 
 def _finder(measures: list[str], money: dict, signs: list[str], pct_prefixes: list[str],
             quals: dict[str, dict[str, str]], seps: list[str], max_digits: int, max_cn: int) -> str:
-    """The combined pattern: qualifier, currency, numeral (or range), 余/多,
-    万/亿, then a money word with coins, a measure word or a percent sign."""
+    """The combined pattern: qualifier, the head forms (currency, 百分之), the
+    numeral (or range), 余/多, 万/亿, then one tail form (money word with
+    coins, measure word, percent sign) and an after-qualifier. The forms'
+    patterns come from :data:`.forms.FORMS`."""
     cn = f"[{CN_CHARS}几]"
-    coin = f"[0-9{CN_DIGITS}]"
     arabic = (rf"(?:\d{{1,3}}(?:,\d{{3}}){{1,8}}|\d{{1,{max_digits}}})(?:\.\d{{1,8}})?"
               rf"(?:[ ]?[十百千拾佰仟])?(?:[ ]?[{BIG_CHARS}]){{0,2}}")
     chinese = rf"数?{cn}{{1,{max_cn}}}(?:点[{CN_DIGITS}]{{1,8}})?"
@@ -123,19 +126,22 @@ def _finder(measures: list[str], money: dict, signs: list[str], pct_prefixes: li
     first = (rf"(?:(?<![\dA-Za-z_%])(?<!\d[.,:/\-]){arabic}"
              rf"|(?<![{CN_CHARS}数几]){chinese})")
     second = rf"(?:{arabic}|{chinese})"
+    pieces = {
+        "measures": _alt(measures), "money_suffixes": _alt(money["suffixes"]),
+        "money_tails": _alt(money["tail_words"]), "coin": f"[0-9{CN_DIGITS}]",
+        "jiao": re.escape(money["jiao"]), "fen": re.escape(money["fen"]),
+        "currency_prefixes": _alt(money["prefixes"]), "percent_prefixes": _alt(pct_prefixes),
+        "percent_signs": _alt(signs),
+    }
+    heads = "[ ]?".join(rf"(?:{f.pattern(pieces)})?" for f in HEADS)
+    tails = "|".join(f.pattern(pieces) for f in TAILS)
     return (
         rf"(?P<pre>{_alt(list(quals['before']))})?[ ]?"
-        rf"(?P<cur>{_alt(money['prefixes'])})?[ ]?"
-        rf"(?P<pct>{_alt(pct_prefixes)})?"
+        rf"{heads}"
         rf"(?P<num>{first})"
         rf"(?:[ ]?(?P<sep>{_alt(seps)})[ ]?(?P<num2>{second}))?"
         rf"[ ]?(?P<inf>{_alt(list(quals['inside']))})?[ ]?(?P<big>[{BIG_CHARS}]{{1,2}})?[ ]?"
-        rf"(?:(?P<money>{_alt(money['suffixes'])})"
-        rf"(?:[ ]?(?P<jiao>(?P<jd>{coin}){re.escape(money['jiao'])}))?"
-        rf"(?:[ ]?零?(?P<fen>(?P<fd>{coin}){re.escape(money['fen'])}))?"
-        rf"(?P<tail>{_alt(money['tail_words'])})?"
-        rf"|(?P<measure>{_alt(measures)})(?P<alt>\([^()\s]{{1,4}}\))?"
-        rf"|(?P<sign>{_alt(signs)}))?"
+        rf"(?:{tails})?"
         rf"(?:[ ]?(?P<post>{_alt(list(quals['after']))}))?"
     )
 
