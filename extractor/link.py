@@ -10,6 +10,8 @@ argument no scope fills stays empty. Scopes:
   evidence sentence, chosen by ``pick`` (``first``; ``subject``: the first
   named before the trigger; ``after_trigger``: the first at or after it,
   else the first);
+- ``paragraph_before``: the last mention earlier in the record's paragraph
+  (the same event goes on);
 - ``paragraph_opening``: the paragraph's first mention of the field when it
   stands within ``paragraph_within`` characters of the paragraph's start
   (the paragraph's subject, the day it narrates);
@@ -27,16 +29,17 @@ from dataclasses import dataclass, field
 
 from .analysis import Analysis
 from .document import Mention, Record
-from .fields import units
+from .fields import communities, units
 from .fields.names.cluster import entities
 from .fields.registry import record_fields
 from .ruleset import Rules
 from .rulespec import Choice, Either, Int, ListOf, MapOf, Number, RuleFile, Section, opt
+from .text.patterns import alternation
 from .text.sentences import Span
 
-SCOPES = ("clause", "sentence", "paragraph_opening", "section", "article")
+SCOPES = ("clause", "sentence", "paragraph_before", "paragraph_opening", "section", "article")
 PICKS = ("first", "subject", "after_trigger", "first_specific")
-CONDITIONS = ("title_names", "task_force")
+CONDITIONS = ("title_names", "task_force", "says_generic")
 FILE = RuleFile("linking.yaml", Section({
     "arguments": MapOf(Section({
         "pick": Choice(*PICKS),
@@ -85,6 +88,9 @@ class Linker:
         self.main_unit_min = lex.main_unit_min
         self.task_force = tuple(rules.load(units.FILE).task_force_heads)
         self.task_force_min = lex.task_force_min
+        # A community suffix written alone (在社区, 小区居民): the record's text
+        # refers to a community without naming it.
+        self.generic = re.compile(alternation(rules.load(communities.FILE).suffixes))
         self.fields = record_fields()
         self.policies: dict[str, Policy] = {}
         for f in self.fields:
@@ -123,7 +129,8 @@ class Linker:
             # Bisect, not a scan of the paragraph: a text with no line breaks
             # is one paragraph, and scanning it once per record is quadratic.
             spans = {"clause": _clause_of(doc, rec), "sentence": Span(rec.start, rec.end)}
-            context = _Context(title, para, sections[pi], article, forms, self.task_force)
+            context = _Context(title, para, sections[pi], article, forms, self.task_force,
+                               body[rec.start:rec.end], self.generic)
             for f in self.fields:
                 policy = self.policies[f.name]
                 found = self._value(f.name, policy, spans, trigger_at, context)
@@ -143,6 +150,10 @@ class Linker:
                 within = para.mentions[bisect.bisect_left(para.starts, span.start):
                                        bisect.bisect_left(para.starts, span.end)]
                 found: Mention | str | None = _PICKS[policy.pick]([m for m in within if m.field == name], trigger_at)
+            elif scope == "paragraph_before":
+                # the last named earlier in the paragraph (the same event goes on)
+                before = para.mentions[:bisect.bisect_left(para.starts, spans["sentence"].start)]
+                found = next((m for m in reversed(before) if m.field == name), None)
             else:
                 found = {"paragraph_opening": para.opening, "section": ctx.section,
                          "article": ctx.article}[scope].get(name, "")
@@ -229,6 +240,8 @@ class _Context:
     article: dict[str, str]
     forms: dict[str, list[str]] = field(default_factory=dict)  # canonical value -> forms written
     task_force: tuple[str, ...] = ()
+    text: str = ""                       # the record's evidence sentence
+    generic: re.Pattern[str] | None = None
 
 
 def _value_of(found: Mention | str) -> str:
@@ -246,7 +259,13 @@ def _task_force(found: Mention | str, ctx: _Context) -> bool:
     return _value_of(found).endswith(ctx.task_force)
 
 
-_HOLDS = {"title_names": _title_names, "task_force": _task_force}
+def _says_generic(found: Mention | str, ctx: _Context) -> bool:
+    """The record's sentence refers to a community without naming it (在社区,
+    小区居民): annotation.md's "where the clause says only 社区"."""
+    return ctx.generic is not None and bool(ctx.generic.search(ctx.text))
+
+
+_HOLDS = {"title_names": _title_names, "task_force": _task_force, "says_generic": _says_generic}
 
 
 _CLAUSE_START = set(",.。!?;:、\n\"“”'()")

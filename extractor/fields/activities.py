@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from extractor.analysis import Analysis, Dropped
@@ -43,6 +43,9 @@ FILE = RuleFile("activities.yaml", Section({
                          "require_any": opt(Words(), [])}),
     "weak_confidence": opt(Number(0, 1, open_lo=True), 0.6),
     "max_sentence": opt(Int(0), 200),
+    "summary_words": opt(Words(), []),
+    "retype": opt(ListOf(Section({"verbs": Words(1), "objects": MapOf(Words(1), min_items=1),
+                                  "window": Int(1), "stop": opt(Words(), [])})), []),
 }))
 
 # Where a clause ends when looking back from a trigger for a negation cue.
@@ -81,6 +84,9 @@ class Lexicon:
     require_any: re.Pattern[str] | None
     weak_confidence: float
     max_sentence: int
+    summary_words: frozenset[str] = frozenset()
+    # (verbs, object pattern -> slug, window, stop pattern): see retype()
+    retype: tuple[tuple[frozenset[str], list[tuple[re.Pattern[str], str]], int, re.Pattern[str] | None], ...] = ()
 
 
 # --------------------------------------------------------------------------
@@ -115,7 +121,28 @@ def load_lexicon(rules: Rules) -> Lexicon:
         require_any=_alternation(non_work.require_any),
         weak_confidence=lex.weak_confidence,
         max_sentence=lex.max_sentence,
+        summary_words=_summary_words(rules, lex, literal_kind),
+        retype=_retype(rules, lex, labels),
     )
+
+
+def _retype(rules: Rules, lex: Any, labels: Any) -> tuple:
+    out = []
+    for entry in lex.retype:
+        for slug in entry.objects:
+            if slug not in labels:
+                raise rules.fail(FILE.name, slug, f"retype object slug {slug!r} is not a slug of the taxonomy")
+        objects = [(re.compile(alternation(words)), str(slug)) for slug, words in entry.objects.items()]
+        stop = _alternation(entry.stop)
+        out.append((frozenset(map(str, entry.verbs)), objects, entry.window, stop))
+    return tuple(out)
+
+
+def _summary_words(rules: Rules, lex: Any, literal_kind: dict[str, Any]) -> frozenset[str]:
+    for w in lex.summary_words:
+        if not any(slug for slug, _ in literal_kind.get(w, [])):
+            raise rules.fail(FILE.name, w, f"summary word {w!r} is not a trigger word")
+    return frozenset(map(str, lex.summary_words))
 
 
 def _taxonomy(rules: Rules, labels: Any) -> Any:
@@ -212,6 +239,31 @@ def find_triggers(body: str, lex: Lexicon) -> list[Trigger]:
     return sorted((t for t in chosen if t.slug is not None), key=lambda t: (t.start, t.end))
 
 
+def retype(body: str, trigs: list[Trigger], lex: Lexicon) -> list[Trigger]:
+    """A verb whose object says the kind of work takes the object's type
+    (发放倡议书 informs, it delivers nothing): the first object word within
+    ``window`` characters after the verb, in its clause and before a
+    ``stop`` word (并, 和: another object, another act)."""
+    if not lex.retype:
+        return trigs
+    out = []
+    for t in trigs:
+        word = body[t.start:t.end]
+        for verbs, objects, window, stop in lex.retype:
+            if word not in verbs:
+                continue
+            after = _CLAUSE_BREAK.split(body[t.end:t.end + window], 1)[0]
+            if stop is not None:
+                cut = stop.search(after)
+                after = after[:cut.start()] if cut else after
+            hits = [(m.start(), slug) for pat, slug in objects for m in [pat.search(after)] if m]
+            if hits:
+                t = replace(t, slug=min(hits)[1])
+            break
+        out.append(t)
+    return out
+
+
 def _longest_first(cands: list[Trigger]) -> list[Trigger]:
     """A non-overlapping subset, longer spans first, then leftmost; the
     triggers of one shared word (same span) stay together."""
@@ -236,7 +288,8 @@ def screen(body: str, sent: Span, trigs: list[Trigger], lex: Lexicon) -> tuple[l
     """The triggers of one sentence that name work done, and those dropped
     with the reason: in a line that is no running text, inside a document
     title or purpose clause, before a 'not our duty' cue, part of a body's
-    name, or negated."""
+    name, or negated; and summary words where a sentence names the work
+    they sum up."""
     text = body[sent.start:sent.end]
     in_name = (lambda t: bool(lex.name_suffix.match(body, t.end, sent.end))) if lex.name_suffix is not None \
         else (lambda t: False)
@@ -263,6 +316,15 @@ def screen(body: str, sent: Span, trigs: list[Trigger], lex: Lexicon) -> tuple[l
             dropped.append(Dropped(t, sent, "negated", named))
         else:
             kept.append(t)
+    # Summary words (志愿服务, 参与防控) sum up the work a sentence names
+    # rather than add another kind: they count only where nothing else does.
+    if lex.summary_words:
+        summary = [t for t in kept if body[t.start:t.end] in lex.summary_words]
+        specific = {t.slug for t in kept if body[t.start:t.end] not in lex.summary_words}
+        covered = [t for t in summary if specific - {t.slug}]
+        if covered:
+            dropped += [Dropped(t, sent, "covered", False) for t in covered]
+            kept = [t for t in kept if t not in covered]
     return kept, dropped
 
 
@@ -363,7 +425,7 @@ class ActivityExtractor:
         body = doc.body
         if lex.require_any is not None and not lex.require_any.search(body):
             return []
-        trigs = find_triggers(body, lex)
+        trigs = retype(body, find_triggers(body, lex), lex)
         out: list[Record] = []
         k = 0
         for sent in doc.sentences if trigs else []:
