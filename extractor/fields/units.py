@@ -23,7 +23,7 @@ from extractor.fields.names.boundary import LeftBoundary
 from extractor.fields.names.cluster import ClusterRules, Form, cluster, entities, mentions_from
 from extractor.fields.names.segment import SEGMENTER, Token, runs_with, token_index
 from extractor.ruleset import Rules
-from extractor.rulespec import Int, ListOf, Regex, RuleFile, Section, Words
+from extractor.rulespec import Int, ListOf, Regex, RuleFile, Section, Words, opt
 from extractor.text.patterns import alternation, only_made_of
 
 FILE = RuleFile("units.yaml", Section({
@@ -36,7 +36,9 @@ FILE = RuleFile("units.yaml", Section({
     "single_word_generic_tags": Words(), "adverb_tags": Words(), "generic_names": Words(),
     "generic_modifiers": Words(), "prefix_only": ListOf(Regex()), "distinct_places": Regex(),
     "preposition_tags": Words(), "verb_tags": Words(), "extensions": Words(),
-    "quoted_name_max": Int(0, 20), "media_heads": Words(1), "credits": ListOf(Regex(groups=frozenset({"name"}))),
+    "quoted_name_max": Int(0, 20),
+    "sub_units": opt(Section({"suffixes": Words(1), "stem_min": Int(1), "stem_max": Int(1),
+                              "not_in_stem": Words(1), "not_followed_by": opt(Words(1), [])}), None), "media_heads": Words(1), "credits": ListOf(Regex(groups=frozenset({"name"}))),
 }))
 # The role of a unit named as an article's source or credit (never an actor).
 CREDIT = "credit"
@@ -102,6 +104,11 @@ class UnitExtractor:
         # a quoted proper name right before a name («“老巷管家”志愿服务队») is part of it
         self.quoted_span = lex.quoted_name_max + 2
         self.quoted = re.compile(f"“[\u4e00-\u9fff]{{1,{lex.quoted_name_max}}}”$") if lex.quoted_name_max else None
+        sub = lex.sub_units
+        self.sub_unit = None if sub is None else re.compile(
+            f"(?:(?!{alternation(sub.not_in_stem)})[\u4e00-\u9fff]){{{sub.stem_min},{sub.stem_max}}}"
+            f"(?:{alternation(sub.suffixes)})"
+            + (f"(?!{alternation(sub.not_followed_by)})" if sub.not_followed_by else ""))
         media = f"(?:{alternation(lex.media_heads)})"
         self.credits = [re.compile(p.pattern.replace("{media}", media), re.M) for p in lex.credits]
 
@@ -116,7 +123,45 @@ class UnitExtractor:
         forms = self.resolve(doc.body, cands)
         canon = cluster(forms, self.cluster_rules)
         found = mentions_from(forms, canon, doc.body, self.field)
+        found += self._sub_units(doc, found)
         return sorted(found + self._credits(doc.body, found), key=lambda m: (m.start, m.end))
+
+    def _sub_units(self, doc: Analysis, found: list[Mention]) -> list[Mention]:
+        """A sub-unit written right after its parent (城管局市政所, 卫健委疾控科):
+        the whole is a unit of its own (annotation.md: a working group of a
+        unit is its own entry), and the sub-unit's name written alone later
+        (市政所) is a form of it. The sub-unit must end a jieba word, so
+        所在地 or 站台 are no sub-units."""
+        if self.sub_unit is None:
+            return []
+        body = doc.body
+        taken = bytearray(len(body) + 1)
+        for m in found:
+            taken[m.start:m.end] = b"\1" * (m.end - m.start)
+        out: list[Mention] = []
+        names: dict[str, str] = {}
+        for m in found:
+            sub = self.sub_unit.match(body, m.end)
+            if sub is None or any(taken[m.end:sub.end()]) or not self._ends_word(doc, m.end, sub.end()):
+                continue
+            value = m.value + sub.group()
+            taken[m.start:sub.end()] = b"\1" * (sub.end() - m.start)
+            out.append(Mention(field=self.field, text=body[m.start:sub.end()], value=value,
+                               start=m.start, end=sub.end()))
+            names.setdefault(sub.group(), value)
+        for name, value in names.items():
+            for hit in re.finditer(re.escape(name), body):
+                s, e = hit.span()
+                if not any(taken[s:e]):
+                    taken[s:e] = b"\1" * (e - s)
+                    out.append(Mention(field=self.field, text=name, value=value, start=s, end=e))
+        return out
+
+    @staticmethod
+    def _ends_word(doc: Analysis, start: int, end: int) -> bool:
+        """``start`` and ``end`` are word boundaries of jieba's segmentation."""
+        toks = doc.tokens(start, min(len(doc.body), end + 4))
+        return any(t.end == end for t in toks) and any(t.start == start for t in toks)
 
     def _credits(self, body: str, found: list[Mention]) -> list[Mention]:
         """Media named in a source or credit frame (来源:X网, X讯, X记者), as
