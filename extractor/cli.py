@@ -1,4 +1,5 @@
-"""Command line: thin; parses arguments and calls the API.
+"""Command line: thin; parses arguments and calls the API. What users read
+is :data:`DESCRIPTION`, :data:`EXIT_CODES` and the options' help.
 
 Exit codes: 0 when the batch ran (even if some documents are error rows);
 1 when no input document could be read; 2 for wrong arguments, broken
@@ -35,14 +36,50 @@ def _positive_float(s: str) -> float:
     return x
 
 
+DESCRIPTION = ("Turn Chinese news-style reports on epidemic community work into three tables "
+               "(documents, mentions, records) of dates, work units, communities, headcounts, "
+               "quantities and activity types.")
+EXIT_CODES = ("exit codes: 0 the batch ran (some documents may be error rows); 1 no input document "
+              "could be read; 2 wrong arguments, broken rules, or an output folder that cannot be used "
+              "as asked; 3 writing failed (then --resume); 130/143 stopped by Ctrl-C/SIGTERM (then --resume)")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from . import __version__
+
+    try:
+        return version("extractor")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return __version__
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="extractor", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="extractor", description=DESCRIPTION, epilog=EXIT_CODES)
+    p.add_argument("--version", action="version", version=f"extractor {_version()}")
     sub = p.add_subparsers(dest="command", required=True)
-    ex = sub.add_parser("extract", help="extract the three tables from articles")
+    ex = sub.add_parser("extract", help="extract the three tables from articles",
+                        description="Read articles and write the documents, mentions and records tables "
+                        "into --out.", epilog=EXIT_CODES)
     ex.add_argument("inputs", nargs="+", metavar="INPUT",
-                    help="files (.txt .md .html .jsonl .csv), folders, or - for standard input")
+                    help="files (.txt .md .html .docx .pdf .jsonl .csv), folders, or - for standard input")
     ex.add_argument("--out", "-o", required=True, help="output folder")
-    ex.add_argument("--format", choices=FORMATS, default="csv")
+    ex.add_argument("--format", choices=FORMATS, default="csv",
+                    help="csv (default), parquet, jsonl, or xlsx (one workbook: a sheet per table "
+                    "and a data dictionary)")
+    ex.add_argument("--excel-csv", action="store_true",
+                    help="CSV in UTF-8 with a byte-order mark, so Excel shows Chinese text right")
+    cols = ex.add_argument_group("columns of JSONL and CSV inputs")
+    cols.add_argument("--text-column", default="text", metavar="NAME", help="the text (default: text)")
+    cols.add_argument("--id-column", default="id", metavar="NAME",
+                      help="the document id (default: id; else the row number)")
+    cols.add_argument("--published-column", default="published", metavar="NAME",
+                      help="the publication date, which wins over a date found in the text (default: published)")
+    cols.add_argument("--title-column", default="title", metavar="NAME", help="the title (default: title)")
+    cols.add_argument("--keep-columns", default="", metavar="A,B,…",
+                      help="input columns copied into the documents table, after its own "
+                      "(one named like one of those is prefixed input_)")
     ex.add_argument("--rules", default=None, help="rules folder (default: the bundled rules/)")
     ex.add_argument("--method", choices=METHODS, default=DEFAULT_METHOD,
                     help=f"extractors to use (default: {DEFAULT_METHOD})")
@@ -113,14 +150,24 @@ def main(argv: list[str] | None = None) -> int:
 def _extract(args: argparse.Namespace) -> int:
     from .engine import run_to
 
+    from .read.tables import InputColumns
+
     settings = Settings(rules=args.rules, method=args.method, model=args.model,
                         max_chars=args.max_chars, max_seconds=args.max_seconds)
+    if args.excel_csv and args.format != "csv":
+        raise ValueError(f"--excel-csv applies to --format csv, not {args.format}")
+    keep = tuple(c.strip() for c in args.keep_columns.split(",") if c.strip())
+    columns = InputColumns(text=args.text_column, id=args.id_column, published=args.published_column,
+                           title=args.title_column, keep=keep)
     summary = run_to(args.out, args.inputs, settings, fmt=args.format,
                      workers=args.workers or os.cpu_count() or 1, resume=args.resume,
                      progress=not args.quiet and sys.stderr.isatty(),
                      engine=args.engine, scheduler=args.scheduler,
-                     checkpoint_every=args.checkpoint_every, overwrite=args.overwrite)
+                     checkpoint_every=args.checkpoint_every, overwrite=args.overwrite,
+                     columns=columns, excel_csv=args.excel_csv)
     print(f"{summary.line()} -> {args.out}", file=sys.stderr)
+    for line in summary.details():
+        print(line, file=sys.stderr)
     if summary.documents == 0 and summary.skipped:
         return 0  # resumed a finished run: nothing left to do
     if summary.documents == 0 or summary.errors == summary.documents:

@@ -25,6 +25,8 @@ class Document:
     error: str = ""
     # Metadata given by the input (JSONL/CSV) wins over what is found in the text.
     meta: dict[str, Any] = field(default_factory=dict)
+    # Input columns copied into the documents table (--keep-columns).
+    kept: dict[str, str | None] = field(default_factory=dict)
 
     def fail(self, reason: str) -> "Document":
         """Mark the document as an error with a one-line reason."""
@@ -74,14 +76,14 @@ class Record:
     record_id: int = 0
 
     def row(self, doc_id: str) -> dict[str, Any]:
-        from .schema import RECORDS
+        from .schema import RECORDS, derive
 
         d = dict.fromkeys(RECORDS, "")
         d.update(self.args)
         d.update(doc_id=doc_id, record_id=self.record_id, activity_type=self.activity_type,
                  trigger=self.trigger, sentence=self.sentence, start=self.start, end=self.end,
                  source=self.source, confidence=_confidence(self.confidence))
-        return d
+        return derive(d)
 
 
 def _confidence(x: float) -> float:

@@ -34,6 +34,7 @@ from extractor.fields import registry
 from extractor.fields.registry import Field
 from extractor.normalize.convert import to_simplified
 from extractor.write.guard import unguard
+from extractor.write.folder import table_path
 from extractor.write.tables import FORMATS, read_table
 
 __all__ = [
@@ -109,10 +110,10 @@ def read_rows(outdir: Path, name: str) -> list[Row]:
     """Rows of one output table, whatever format it was written in (the
     project's own reader, so the CSV guard is undone), every cell a string
     stripped of surrounding whitespace; a missing table reads as empty."""
-    path = next((p for p in (outdir / f"{name}.{fmt}" for fmt in FORMATS) if p.exists()), None)
-    if path is None:
+    found = next(((p, fmt) for fmt in FORMATS if (p := table_path(outdir, name, fmt)).exists()), None)
+    if found is None:
         return []
-    frame = read_table(path, name).astype("string").fillna("")
+    frame = read_table(found[0], name, fmt=found[1]).astype("string").fillna("")
     return [{c: str(v).strip() for c, v in row.items()} for row in frame.to_dict("records")]
 
 

@@ -3,6 +3,7 @@ a pandas frame → :class:`Document` → the three tables as pandas frames.
 Pure pandas, so the Spark helper needs no Dask."""
 from __future__ import annotations
 
+import datetime
 import math
 from typing import Any, Iterable, Iterator
 
@@ -11,9 +12,8 @@ import pandas as pd
 from .document import Document
 from .engine.dask import process_documents
 from .pipeline import DocResult
-from .schema import TABLES
+from .schema import TABLES, typed_frame
 from .settings import Settings
-from .write.tables import _typed_frame
 
 # Optional input columns: ``source`` is where a document came from (the
 # documents table's ``source``); ``title`` and ``published`` are metadata
@@ -32,7 +32,7 @@ def column_roles(text: str, id: str | None, columns: dict[str, str]) -> dict[str
 
 def empty_table(name: str) -> pd.DataFrame:
     """A table with no rows and the output's columns and dtypes."""
-    return _typed_frame(pd.DataFrame({c: pd.Series([], dtype=object) for c in TABLES[name]}), name)
+    return typed_frame(pd.DataFrame({c: pd.Series([], dtype=object) for c in TABLES[name]}), name)
 
 
 def partition_tables(part: pd.DataFrame, settings: Settings, roles: dict[str, str]) -> tuple[pd.DataFrame, ...]:
@@ -40,14 +40,16 @@ def partition_tables(part: pd.DataFrame, settings: Settings, roles: dict[str, st
     return result_frames(process_documents(settings, list(documents(part, roles))))
 
 
-def result_frames(results: Iterable[DocResult]) -> tuple[pd.DataFrame, ...]:
-    """Documents, mentions and records of ``results`` as typed DataFrames."""
+def result_frames(results: Iterable[DocResult], keep: Iterable[str] = ()) -> tuple[pd.DataFrame, ...]:
+    """Documents, mentions and records of ``results`` as typed DataFrames;
+    ``keep``: input columns kept in documents, after its own."""
     rows: dict[str, list[dict]] = {name: [] for name in TABLES}
     for res in results:
         rows["documents"].append(res.document)
         rows["mentions"].extend(res.mentions)
         rows["records"].extend(res.records)
-    return tuple(_typed_frame(pd.DataFrame(rows[name], columns=cols), name) for name, cols in TABLES.items())
+    columns = {name: cols + (list(keep) if name == "documents" else []) for name, cols in TABLES.items()}
+    return tuple(typed_frame(pd.DataFrame(rows[name], columns=cols), name, cols) for name, cols in columns.items())
 
 
 def documents(part: pd.DataFrame, roles: dict[str, str]) -> Iterator[Document]:
@@ -66,8 +68,16 @@ def documents(part: pd.DataFrame, roles: dict[str, str]) -> Iterator[Document]:
             yield doc.fail(f"text is not a string ({type(value).__name__})")
             continue
         doc.raw = value
-        doc.meta = {k: v for k in META_COLUMNS if k in roles and (v := _blank(row[roles[k]])) is not None}
+        doc.meta = {k: _meta(v) for k in META_COLUMNS if k in roles and (v := _blank(row[roles[k]])) is not None}
         yield doc
+
+
+def _meta(value: Any) -> Any:
+    """A metadata cell as the reader takes it: a date or timestamp (a
+    datetime column) as its ISO day."""
+    if isinstance(value, (pd.Timestamp, datetime.date)):
+        return value.strftime("%Y-%m-%d")
+    return value
 
 
 def _blank(value: Any) -> Any:

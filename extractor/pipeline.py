@@ -148,6 +148,7 @@ def _document_row(doc: Document, n_mentions: int, n_records: int) -> dict[str, A
         "n_records": n_records,
         "status": doc.status,
         "error": doc.error,
+        **doc.kept,
     }
 
 

@@ -22,9 +22,8 @@ import pandas as pd
 
 from .api import Tables, _settings
 from .frames import column_roles, partition_tables
-from .schema import FLOAT_COLUMNS, INT_COLUMNS, TABLES
+from .schema import DATE, TABLES, dtype, typed_frame
 from .settings import Settings
-from .write.tables import _typed_frame
 
 OUTPUT_SCHEMA = "table string, doc_id string, row string"
 LONG_COLUMNS = ["table", "doc_id", "row"]
@@ -45,7 +44,12 @@ def long_frame(tables: Iterable[pd.DataFrame]) -> pd.DataFrame:
     """The three tables as one frame of (table, doc_id, JSON row)."""
     out: list[tuple[str, str, str]] = []
     for name, df in zip(TABLES, tables):
-        # NA → null; numbers as Python numbers, so JSON keeps every digit.
+        # NA → null; numbers as Python numbers, so JSON keeps every digit;
+        # days as ISO text, as the other formats write them.
+        df = df.copy()
+        for c in df.columns:
+            if dtype(name, c) == DATE:
+                df[c] = df[c].dt.strftime("%Y-%m-%d")
         plain = df.astype(object).where(df.notna(), None)
         for row in plain.to_dict("records"):
             out.append((name, row["doc_id"], json.dumps(row, ensure_ascii=False)))
@@ -57,7 +61,7 @@ def split_long(long: pd.DataFrame) -> Tables:
     frames = {}
     for name, cols in TABLES.items():
         rows = [json.loads(r) for r in long.loc[long["table"] == name, "row"]]
-        frames[name] = _typed_frame(pd.DataFrame(rows, columns=cols), name)
+        frames[name] = typed_frame(pd.DataFrame(rows, columns=cols), name)
     return Tables(**frames)
 
 
@@ -66,9 +70,8 @@ def table_schema(name: str) -> str:
     return ", ".join(f"`{c}` {_spark_type(name, c)}" for c in TABLES[name])
 
 
+_SPARK_TYPES = {"Int64": "bigint", "Float64": "double", DATE: "date"}
+
+
 def _spark_type(table: str, column: str) -> Any:
-    if column in INT_COLUMNS[table]:
-        return "bigint"
-    if column in FLOAT_COLUMNS[table]:
-        return "double"
-    return "string"
+    return _SPARK_TYPES.get(dtype(table, column), "string")

@@ -25,11 +25,11 @@ import extractor
 from extractor import engine
 from extractor.cli import main
 from extractor.write import folder as folder_module
-from extractor.write import tables
+from extractor.write import excel, tables
 from extractor.write.folder import LOCK_FILE, STATE_FILE
 
 TABLES = ("documents", "mentions", "records")
-FORMATS = ("csv", "jsonl", "parquet")
+FORMATS = ("csv", "jsonl", "parquet", "xlsx")
 # In-process runs checkpoint often, so that a fault mid-run lands after
 # several checkpoints and --resume has partial tables to cut back.
 OFTEN = ("--checkpoint-every", "0.01")
@@ -117,8 +117,9 @@ def _assert_write_failed(capsys, out: Path, error: int = errno.ENOSPC) -> None:
 
 # (format, point): at the first write, mid-run, and during the final
 # renames (for Parquet also while merging its pieces, which needs as much
-# space again as the table).
-DISK_FULL = [(fmt, point) for fmt in FORMATS for point in ("start", "middle", "rename")] + [("parquet", "merge")]
+# space again as the table; for xlsx while the workbook is saved).
+DISK_FULL = ([(fmt, point) for fmt in FORMATS for point in ("start", "middle", "rename")]
+             + [("parquet", "merge"), ("xlsx", "merge")])
 
 
 @pytest.mark.parametrize("fmt,point", DISK_FULL)
@@ -128,7 +129,7 @@ def test_disk_full_then_resume_equals_uninterrupted(corpus, references, tmp_path
     real_replace = os.replace
     if point == "rename":
         def replace(src, dst):
-            if Path(dst).name == f"mentions.{fmt}":
+            if Path(dst).name in (f"mentions.{fmt}", "tables.xlsx"):
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(src))
             real_replace(src, dst)
         monkeypatch.setattr(os, "replace", replace)
@@ -136,12 +137,13 @@ def test_disk_full_then_resume_equals_uninterrupted(corpus, references, tmp_path
         room = {"start": 0, "middle": _reference_bytes(references[fmt]) * 2 // 5, "merge": 0}[point]
         disk = FullDisk(room, only=".merging" if point == "merge" else "")
         monkeypatch.setattr(tables, "open", disk.open, raising=False)
+        monkeypatch.setattr(excel, "open", disk.open, raising=False)  # the workbook is saved there
     assert _extract(corpus, out, "--format", fmt) == 3
     _assert_write_failed(capsys, out)
     if point == "middle":  # checkpoints were made before the disk filled
         assert 0 < _committed_documents(out) < len(extractor.read_tables(references[fmt]).documents)
     if point != "rename":
-        assert not any((out / f"{name}.{fmt}").exists() for name in TABLES)
+        assert not any(folder_module.table_path(out, name, fmt).exists() for name in TABLES)
     monkeypatch.undo()  # space freed
     assert _extract(corpus, out, "--format", fmt, "--resume") == 0
     _assert_same(out, references[fmt], fmt)

@@ -85,4 +85,4 @@ def test_a_field_with_a_record_column_needs_a_linking_policy(tmp_path):
     (root / "phone.yaml").write_text("pattern: '1[3-9]\\d{9}'\n", encoding="utf-8")
     with registry.registered(PHONE):
         with pytest.raises(ValueError, match=r"linking\.yaml: 'arguments' has no policy for the field 'phone'"):
-            extractor.extract([TEXT], rules=root, method="rule")
+            extractor.extract_texts([TEXT], rules=root, method="rule")

@@ -86,7 +86,7 @@ def test_shipped_model_is_small():
 
 @pytest.mark.parametrize("method", ["rule", "model", "hybrid"])
 def test_method_runs_end_to_end(method):
-    tables = extractor.extract(TEXT, method=method)
+    tables = extractor.extract_texts(TEXT, method=method)
     assert list(tables.documents.status) == ["ok"]
     for table in (tables.mentions, tables.records):
         assert set(table.source) <= SOURCES[method], set(table.source)
@@ -105,8 +105,8 @@ def test_method_runs_end_to_end(method):
 
 
 def test_hybrid_keeps_every_rule_mention():
-    rule = extractor.extract(TEXT, method="rule").mentions
-    hybrid = extractor.extract(TEXT, method="hybrid").mentions
+    rule = extractor.extract_texts(TEXT, method="rule").mentions
+    hybrid = extractor.extract_texts(TEXT, method="hybrid").mentions
     key = ["field", "start", "end", "value"]
     assert set(map(tuple, rule[key].values)) <= set(map(tuple, hybrid[key].values))
 

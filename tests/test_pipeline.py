@@ -46,11 +46,11 @@ def test_every_input_gets_a_documents_row(tmp_path):
     (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
     (tmp_path / "nav.html").write_text("<nav>首页 | 新闻</nav>", encoding="utf-8")
     t = extractor.extract([tmp_path])
-    rows = dict(zip(t.documents["doc_id"], zip(t.documents["status"], t.documents["error"])))
+    rows = dict(zip(t.documents["doc_id"], zip(t.documents["status"], t.documents["error"].fillna("none"))))
     assert rows == {
         "blank": ("error", "empty"),
         "empty": ("error", "empty"),
-        "good": ("ok", ""),
+        "good": ("ok", "none"),
         "image": ("error", "not text: a PNG image"),
         "nav": ("error", "no text left after removing markup and boilerplate"),
     }
@@ -60,7 +60,7 @@ def test_every_input_gets_a_documents_row(tmp_path):
 
 
 def test_api_takes_text(pipeline):
-    t = extractor.extract("2020年3月1日,市委编办组织21名党员干部下沉到八里岔社区,入户测体温。")
+    t = extractor.extract_texts("2020年3月1日,市委编办组织21名党员干部下沉到八里岔社区,入户测体温。")
     assert t.documents.loc[0, "status"] == "ok"
     assert set(t.mentions["field"]) >= {"date", "headcount"}
     assert "temperature_check" in set(t.records["activity_type"])

@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import os
 import signal
-from dataclasses import dataclass
-from typing import Iterable, Iterator, Protocol
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable, Iterator, Protocol
 
 from ..document import Document
 from ..pipeline import DocResult
 from ..settings import Settings
 from ..write.tables import COMMIT_EVERY
+
+if TYPE_CHECKING:
+    from ..read.tables import InputColumns
 
 ENGINES = ("local", "dask")
 
@@ -33,17 +37,46 @@ class Summary:
     mentions: int = 0
     records: int = 0
     skipped: int = 0
+    # error reason → (count, first source with it)
+    reasons: dict[str, list] = field(default_factory=dict)
+    # files in the input folders of a type not read, by suffix
+    skipped_types: Counter[str] = field(default_factory=Counter)
 
     def add(self, res: DocResult) -> None:
         self.documents += 1
-        self.errors += res.document["status"] != "ok"
+        failed = res.document["status"] != "ok"
+        self.errors += failed
         self.mentions += len(res.mentions)
         self.records += len(res.records)
+        if failed:
+            seen = self.reasons.setdefault(str(res.document["error"]), [0, str(res.document["source"])])
+            seen[0] += 1
 
     def line(self) -> str:
         resumed = f" (resumed: {self.skipped} already written)" if self.skipped else ""
         return (f"{self.documents} documents ({self.documents - self.errors} ok, {self.errors} error), "
                 f"{self.mentions} mentions, {self.records} records{resumed}")
+
+    def details(self, top: int = 5) -> list[str]:
+        """Lines after :meth:`line`: the ``top`` error reasons with their
+        counts and a file that has each, and the files skipped for their type."""
+        out = []
+        ranked = sorted(self.reasons.items(), key=lambda kv: -kv[1][0])
+        for reason, (count, source) in ranked[:top]:
+            where = f" ({source})" if count == 1 else f" (first: {source})"
+            out.append(f"  error ×{count}: {reason}{where}")
+        if len(ranked) > top:
+            rest = sum(count for _, (count, _) in ranked[top:])
+            out.append(f"  … and {rest} more error rows of {len(ranked) - top} other reasons "
+                       f"(see the error column of documents)")
+        if self.skipped_types:
+            from ..read import SUFFIXES
+
+            kinds = ", ".join(f"{n} {suffix}" for suffix, n in self.skipped_types.most_common())
+            n = sum(self.skipped_types.values())
+            out.append(f"  skipped {n} file{'s' if n > 1 else ''} of a type not read ({kinds}); "
+                       f"read are: {' '.join(sorted(SUFFIXES))}")
+        return out
 
 
 class Engine(Protocol):
@@ -91,11 +124,14 @@ def map_documents(docs: Iterable[Document], settings: Settings, workers: int = 1
 def run_to(outdir: str | os.PathLike, inputs: Iterable, settings: Settings | None = None,
            fmt: str = "csv", workers: int = 1, resume: bool = False, progress: bool = False,
            engine: str = "local", scheduler: str | None = None,
-           checkpoint_every: float = COMMIT_EVERY, overwrite: bool = False) -> Summary:
+           checkpoint_every: float = COMMIT_EVERY, overwrite: bool = False,
+           columns: "InputColumns | None" = None, excel_csv: bool = False) -> Summary:
     """Read ``inputs``, process them on ``engine`` and write the three tables
     into ``outdir`` as they come; ``resume`` continues an earlier run there,
     from its last checkpoint (one every ``checkpoint_every`` seconds), and
-    ``overwrite`` replaces whatever tables it holds.
+    ``overwrite`` replaces whatever tables it holds. ``columns`` names the
+    fields of JSONL and CSV inputs (and those kept in ``documents``);
+    ``excel_csv`` writes CSV with a byte-order mark.
 
     The folder is claimed first (one run per folder; see
     :class:`~extractor.write.TableWriter` for what is refused and why), so a
@@ -104,21 +140,23 @@ def run_to(outdir: str | os.PathLike, inputs: Iterable, settings: Settings | Non
     :class:`~extractor.engine.stop.Interrupted` carrying the summary so far.
     """
     from ..read import iter_documents
+    from ..read.tables import DEFAULT_COLUMNS
     from ..write import TableWriter
     from .progress import Progress
     from .stop import Interrupted, StopSignals
 
     settings = settings or Settings()
+    columns = columns or DEFAULT_COLUMNS
     summary = Summary()
     with StopSignals() as stop:
         writer = TableWriter(outdir, fmt, resume=resume, commit_every=checkpoint_every, overwrite=overwrite,
-                             inputs=inputs)
+                             inputs=inputs, keep=columns.kept_columns(), excel_csv=excel_csv)
         try:
             mapper = open_engine(settings, workers, engine, scheduler)
             try:
                 mapper.check()
                 with writer:
-                    docs: Iterator[Document] = iter_documents(inputs)
+                    docs: Iterator[Document] = iter_documents(inputs, columns, summary.skipped_types)
                     if writer.done:
                         docs = _skip_done(docs, writer.done, summary)
                     with Progress(enabled=progress, total=None) as bar:

@@ -3,23 +3,27 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..document import Document
 from .decode import DecodeError, decode, writable
-from .tables import iter_csv, iter_jsonl
+from .office import OFFICE_SUFFIXES, read_office
+from .tables import DEFAULT_COLUMNS, InputColumns, iter_csv, iter_jsonl
 
 TEXT_SUFFIXES = {".txt", ".md", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
-SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".jsonl", ".csv"}
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | OFFICE_SUFFIXES | {".jsonl", ".csv"}
 
 
-def iter_documents(inputs: Iterable[str | os.PathLike], texts_ok: bool = False) -> Iterator[Document]:
+def iter_documents(inputs: Iterable[str | os.PathLike | Document], columns: InputColumns = DEFAULT_COLUMNS,
+                   skipped: Counter[str] | None = None) -> Iterator[Document]:
     """Documents of every input: files, folders (walked, sorted), ``-`` for
-    standard input. With ``texts_ok``, a string that is not an existing path
-    is taken as the text of a document (the Python API's convenience)."""
-    for doc in _documents(inputs, texts_ok):
+    standard input; ``columns`` names the fields of JSONL and CSV inputs.
+    Files in a folder that are of no type read here are counted in
+    ``skipped`` by suffix (hidden files are left alone)."""
+    for doc in _documents(inputs, columns, skipped):
         # Ids and paths go into every table, and tables are UTF-8: a lone
         # surrogate (a JSON escape, a file-name byte that is not UTF-8) in
         # them would stop the writer, and with it the batch.
@@ -27,8 +31,8 @@ def iter_documents(inputs: Iterable[str | os.PathLike], texts_ok: bool = False) 
         yield doc
 
 
-def _documents(inputs: Iterable[str | os.PathLike], texts_ok: bool) -> Iterator[Document]:
-    n_text = 0
+def _documents(inputs: Iterable[str | os.PathLike | Document], columns: InputColumns,
+               skipped: Counter[str] | None) -> Iterator[Document]:
     for item in inputs:
         if isinstance(item, Document):
             yield item
@@ -38,25 +42,26 @@ def _documents(inputs: Iterable[str | os.PathLike], texts_ok: bool) -> Iterator[
             yield _from_bytes("stdin", "-", sys.stdin.buffer.read(), html=False)
             continue
         p = Path(s)
-        if texts_ok and isinstance(item, str) and ("\n" in s or len(s) > 255 or not p.exists()):
-            n_text += 1
-            yield Document(doc_id=f"text-{n_text}", source="<text>", raw=s)
-            continue
         if p.is_dir():
-            for f in sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in SUFFIXES):
-                yield from _file(f)
+            for f in sorted(x for x in p.rglob("*") if x.is_file()):
+                if f.suffix.lower() in SUFFIXES:
+                    yield from _file(f, columns)
+                elif skipped is not None and not any(part.startswith(".") for part in f.relative_to(p).parts):
+                    skipped[f.suffix.lower() or "(no suffix)"] += 1
         elif p.is_file():
-            yield from _file(p)
+            yield from _file(p, columns)
         else:
             yield Document(doc_id=p.stem or s, source=s).fail("input not found")
 
 
-def _file(path: Path) -> Iterator[Document]:
+def _file(path: Path, columns: InputColumns) -> Iterator[Document]:
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
-        yield from iter_jsonl(path)
+        yield from iter_jsonl(path, columns)
     elif suffix == ".csv":
-        yield from iter_csv(path)
+        yield from iter_csv(path, columns)
+    elif suffix in OFFICE_SUFFIXES:
+        yield read_office(path)
     else:
         try:
             data = path.read_bytes()

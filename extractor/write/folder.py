@@ -20,14 +20,17 @@ from typing import Any, Iterable
 from ..schema import TABLES
 from .errors import OutputError
 
-FORMATS = ("csv", "parquet", "jsonl")
+FORMATS = ("csv", "parquet", "jsonl", "xlsx")
 STATE_FILE = ".extractor-progress.json"
 LOCK_FILE = ".extractor.lock"
+# xlsx is one workbook of three sheets; until the run ends its tables grow
+# as CSV partials, which checkpoints and --resume treat as CSV's.
+WORKBOOK = "tables"
 
 
 def table_path(folder: Path, name: str, fmt: str) -> Path:
-    """Where a finished table lives."""
-    return folder / f"{name}.{fmt}"
+    """Where a finished table lives (for xlsx: the one workbook of all three)."""
+    return folder / f"{WORKBOOK if fmt == 'xlsx' else name}.{fmt}"
 
 
 def partial_path(folder: Path, name: str, fmt: str) -> Path:
@@ -36,13 +39,20 @@ def partial_path(folder: Path, name: str, fmt: str) -> Path:
 
 
 def merging_path(folder: Path, name: str, fmt: str) -> Path:
-    """Where Parquet pieces are merged before the rename into place."""
-    return folder / f".{name}.{fmt}.merging"
+    """Where Parquet pieces are merged (or the xlsx workbook is built)
+    before the rename into place."""
+    return folder / f".{WORKBOOK if fmt == 'xlsx' else name}.{fmt}.merging"
 
 
 def finished_tables(folder: Path, fmt: str) -> list[Path]:
-    """The finished tables of ``fmt`` in ``folder``."""
-    return [p for p in (table_path(folder, name, fmt) for name in TABLES) if p.exists()]
+    """The finished tables of ``fmt`` in ``folder`` (each file once)."""
+    paths = dict.fromkeys(table_path(folder, name, fmt) for name in TABLES)
+    return [p for p in paths if p.exists()]
+
+
+def complete(folder: Path, fmt: str) -> bool:
+    """Whether every table of ``fmt`` is finished in ``folder``."""
+    return all(table_path(folder, name, fmt).exists() for name in TABLES)
 
 
 def inputs_record(inputs: Iterable[Any] | None) -> dict[str, Any] | None:
@@ -185,8 +195,9 @@ def _check_contents(folder: Path, fmt: str, resume: bool,
                           f"or --overwrite to start again")
     # A progress file of another format is named as such before its tables count as foreign.
     offsets = read_state(folder, fmt, inputs) if state.exists() else None
-    others = [p.name for other in FORMATS if other != fmt for name in TABLES
-              for p in (table_path(folder, name, other), partial_path(folder, name, other)) if p.exists()]
+    others = list(dict.fromkeys(
+        p.name for other in FORMATS if other != fmt for name in TABLES
+        for p in (table_path(folder, name, other), partial_path(folder, name, other)) if p.exists()))
     if others:
         raise OutputError(f"{folder} holds tables in another format ({', '.join(others)}); "
                           f"choose another --out, or add --overwrite to remove them")
@@ -194,10 +205,15 @@ def _check_contents(folder: Path, fmt: str, resume: bool,
         return offsets
     finished = finished_tables(folder, fmt)
     if finished and not resume:
+        remedy = ("add --overwrite to replace them" if fmt == "xlsx" else  # a workbook does not grow
+                  "add --resume to add new documents to them, or --overwrite to replace them")
         raise OutputError(f"{folder} already holds the tables of a finished run "
-                          f"({', '.join(p.name for p in finished)}); add --resume to add new documents "
-                          f"to them, or --overwrite to replace them")
-    if finished and len(finished) < len(TABLES):
+                          f"({', '.join(p.name for p in finished)}); {remedy}")
+    if finished and resume and fmt == "xlsx":
+        raise OutputError(f"{folder} holds a finished xlsx workbook ({finished[0].name}); --resume cannot "
+                          f"add documents to it: add --overwrite to write it again, or use --format csv, "
+                          f"parquet or jsonl for tables that grow run after run")
+    if finished and not complete(folder, fmt):
         raise OutputError(f"{folder} holds only some of the tables ({', '.join(p.name for p in finished)}) "
                           f"and no progress file; --resume cannot continue it: add --overwrite to start again")
     return None
@@ -220,8 +236,10 @@ def read_state(folder: Path, fmt: str, inputs: dict[str, Any] | None = None) -> 
                           f"or add --overwrite to start again")
     offsets = state["offsets"]
     for name in TABLES:
-        if table_path(folder, name, fmt).exists():
+        if fmt != "xlsx" and table_path(folder, name, fmt).exists():
             continue  # renamed into place by an interrupted close: whole
+        # (an xlsx workbook is built from the partials, which stay until the
+        # progress file is gone: with the progress file, they are the tables)
         partial = partial_path(folder, name, fmt)
         have = _partial_size(partial, fmt)
         if have is None or have < offsets[name]:

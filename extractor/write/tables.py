@@ -18,7 +18,8 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from ..schema import FLOAT_COLUMNS, INT_COLUMNS, TABLES
+from ..schema import DATE, FLOAT, INT, TABLES, dtype, typed_frame
+from .cells import day, text_cell, typed_value
 from .errors import OutputError, writing
 from .folder import (FORMATS, STATE_FILE, OutputFolder, finished_tables, inputs_record, merging_path, partial_path, remove,
                      table_path)
@@ -29,19 +30,11 @@ if TYPE_CHECKING:  # pandas loads only where tables are read back, not on the wr
 
 
 
-def _cell(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return f"{v:.4g}" if v == v else ""
-    return str(v)
-
-
 class _TextSink:
     """CSV or JSONL rows appended to one file; a checkpoint is a byte offset."""
 
-    def __init__(self, path: Path, name: str, offset: int | None = None):
-        self.columns = TABLES[name]
+    def __init__(self, path: Path, name: str, columns: list[str], offset: int | None = None):
+        self.name, self.columns = name, columns
         if offset is None:
             self.f = open(path, "w", encoding="utf-8", newline="")
             self.start()
@@ -70,21 +63,31 @@ class _TextSink:
 
 
 class _CsvSink(_TextSink):
-    def __init__(self, path: Path, name: str, offset: int | None = None):
-        super().__init__(path, name, offset)
+    # UTF-8 with a byte-order mark (--excel-csv), so Excel opens it as UTF-8.
+    bom = False
+
+    def __init__(self, path: Path, name: str, columns: list[str], offset: int | None = None):
+        super().__init__(path, name, columns, offset)
         self.w = csv.writer(self.f)
 
     def start(self) -> None:
+        if self.bom:
+            self.f.write("\ufeff")
         csv.writer(self.f).writerow(self.columns)
 
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
-        self.w.writerows([guard(_cell(r.get(c))) for c in self.columns] for r in rows)
+        self.w.writerows([guard(text_cell(r.get(c))) for c in self.columns] for r in rows)
+
+
+class _ExcelCsvSink(_CsvSink):
+    bom = True
 
 
 class _JsonlSink(_TextSink):
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
         for r in rows:
-            self.f.write(json.dumps({c: r.get(c, "") for c in self.columns}, ensure_ascii=False) + "\n")
+            line = {c: typed_value(r.get(c), self.name, c) for c in self.columns}
+            self.f.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
 class _ParquetSink:
@@ -92,12 +95,12 @@ class _ParquetSink:
     the target, merged into one file at close; a checkpoint is a piece count.
     Pieces, unlike one open Parquet file, survive a killed run intact."""
 
-    def __init__(self, path: Path, name: str, offset: int | None = None):
+    def __init__(self, path: Path, name: str, columns: list[str], offset: int | None = None):
         import pyarrow as pa
 
         self.pa = pa
         self.name = name
-        self.columns = TABLES[name]
+        self.columns = columns
         self.schema = pa.schema([(c, _arrow_type(pa, name, c)) for c in self.columns])
         self.dir = path
         if offset is None and self.dir.exists():
@@ -121,7 +124,7 @@ class _ParquetSink:
             return
         import pyarrow.parquet as pq
 
-        cols = {c: [_typed(r.get(c), self.name, c) for r in self.buffer] for c in self.columns}
+        cols = {c: [_parquet_value(r.get(c), self.name, c) for r in self.buffer] for c in self.columns}
         piece = self.dir / f"{self.pieces:08d}.parquet"
         tmp = piece.with_suffix(".tmp")
         with open(tmp, "wb") as f:
@@ -154,28 +157,17 @@ class _ParquetSink:
 
 
 def _arrow_type(pa: Any, table: str, column: str) -> Any:
-    if column in INT_COLUMNS[table]:
-        return pa.int64()
-    if column in FLOAT_COLUMNS[table]:
-        return pa.float64()
-    return pa.string()
+    return {INT: pa.int64(), FLOAT: pa.float64(), DATE: pa.date32()}.get(dtype(table, column), pa.string())
 
 
-def _typed(v: Any, table: str, column: str) -> Any:
-    """A cell as Parquet stores it: numbers for the typed columns (rows may
-    carry them as strings), text for the rest."""
-    if column in INT_COLUMNS[table] or column in FLOAT_COLUMNS[table]:
-        if v in (None, ""):
-            return None
-        try:
-            number = float(v)
-        except (TypeError, ValueError):
-            return None
-        return int(number) if column in INT_COLUMNS[table] else number
-    return _cell(v)
+def _parquet_value(v: Any, table: str, column: str) -> Any:
+    """A cell as Parquet stores it: :func:`typed_value`, days as dates."""
+    value = typed_value(v, table, column)
+    return day(value) if dtype(table, column) == DATE else value
 
 
-_SINKS = {"csv": _CsvSink, "jsonl": _JsonlSink, "parquet": _ParquetSink}
+# xlsx tables grow as CSV partials; the workbook is built from them at close.
+_SINKS = {"csv": _CsvSink, "jsonl": _JsonlSink, "parquet": _ParquetSink, "xlsx": _CsvSink}
 # Default seconds between checkpoints: a killed run loses at most this much
 # work; each checkpoint costs a flush and a small file write.
 COMMIT_EVERY = 1.0
@@ -202,17 +194,29 @@ class TableWriter:
     An ``OSError`` while writing raises
     :class:`~extractor.write.errors.WriteFailed` and leaves the last
     checkpoint standing, so ``resume`` then continues from it.
+
+    ``keep`` names columns added to ``documents`` after the spec's (input
+    columns kept, see :func:`extractor.schema.kept_name`); a resumed run
+    must keep the same. ``excel_csv`` begins each CSV with a byte-order
+    mark, so Excel reads it as UTF-8. ``xlsx`` writes one workbook
+    (:mod:`extractor.write.excel`) when the run ends.
     """
 
     def __init__(self, outdir: os.PathLike | str, fmt: str = "csv", resume: bool = False,
                  commit_every: float = COMMIT_EVERY, overwrite: bool = False,
-                 inputs: Iterable[Any] | None = None):
+                 inputs: Iterable[Any] | None = None, keep: Iterable[str] = (),
+                 excel_csv: bool = False):
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         if resume and overwrite:
             raise ValueError("--resume and --overwrite exclude each other")
+        if excel_csv and fmt != "csv":
+            raise ValueError(f"--excel-csv applies to --format csv, not {fmt}")
         self.outdir = Path(outdir)
         self.fmt = fmt
+        keep = list(keep)
+        self.columns = {name: cols + (keep if name == "documents" else []) for name, cols in TABLES.items()}
+        self.sink_class = _ExcelCsvSink if excel_csv else _SINKS[fmt]
         self.resume, self.overwrite = resume, overwrite
         self.commit_every = commit_every
         self.paths = {name: table_path(self.outdir, name, fmt) for name in TABLES}
@@ -234,9 +238,10 @@ class TableWriter:
             offsets = self._resume_offsets() if self.resume else None
             for name in TABLES:
                 with writing(self.tmp[name]):
-                    self.sinks[name] = _SINKS[self.fmt](self.tmp[name], name,
-                                                        None if offsets is None else offsets[name])
+                    self.sinks[name] = self.sink_class(self.tmp[name], name, self.columns[name],
+                                                       None if offsets is None else offsets[name])
             if offsets is not None:
+                self._check_columns()
                 self.done = self._written_documents()
             self.commit()
         except BaseException:
@@ -249,7 +254,8 @@ class TableWriter:
         if self.folder.state is not None:
             offsets = dict(self.folder.state)
             for name in TABLES:  # renamed into place by an interrupted close(): whole
-                if self.paths[name].exists():
+                # (an xlsx workbook is rebuilt from its partials at close)
+                if self.fmt != "xlsx" and self.paths[name].exists():
                     offsets[name] = self._reopen(name)
             return offsets
         if all(p.exists() for p in self.paths.values()):
@@ -267,6 +273,16 @@ class TableWriter:
             os.replace(self.paths[name], self.tmp[name])
             return self.tmp[name].stat().st_size
 
+    def _check_columns(self) -> None:
+        """Refuse to resume tables whose documents columns are not this run's
+        (other --keep-columns), which would mix two headers in one file."""
+        have = _header(self.tmp["documents"], self.fmt)
+        if have is not None and have != self.columns["documents"]:
+            extra = [c for c in have if c not in TABLES["documents"]]
+            raise OutputError(f"{self.outdir} was written keeping other input columns "
+                              f"({', '.join(extra) or 'none'}); --resume must keep the same "
+                              f"(--keep-columns), or add --overwrite to start again")
+
     def _written_documents(self) -> Counter[tuple[str, str]]:
         sink = self.sinks["documents"]
         if self.fmt == "parquet":
@@ -276,7 +292,7 @@ class TableWriter:
             frames = [pq.read_table(p, columns=["source", "doc_id"]).to_pandas() for p in sink._piece_paths()]
             df = pd.concat(frames) if frames else pd.DataFrame(columns=["source", "doc_id"])
         else:
-            df = read_table(self.tmp["documents"], "documents", fmt=self.fmt)
+            df = read_table(self.tmp["documents"], "documents", fmt="csv" if self.fmt == "xlsx" else self.fmt)
         return Counter(zip(df["source"].astype(str), df["doc_id"].astype(str)))
 
     def write(self, documents: list[dict], mentions: list[dict], records: list[dict]) -> None:
@@ -320,12 +336,30 @@ class TableWriter:
                     sink.close()
                     if isinstance(sink, _ParquetSink):
                         sink.finish(self.paths[name])
-                    else:
+                    elif self.fmt != "xlsx":
                         os.replace(self.tmp[name], self.paths[name])
+            if self.fmt == "xlsx":
+                self._finish_workbook()
+                return
             with writing(self.state):
                 self.state.unlink(missing_ok=True)
         finally:
             self._abandon()
+
+    def _finish_workbook(self) -> None:
+        """Build the workbook from the partials and rename it into place;
+        then the progress file goes, and only then the partials: while the
+        progress file stands, --resume continues from them."""
+        from .excel import write_workbook
+
+        target = self.paths["documents"]
+        with writing(target):
+            write_workbook(target, self.tmp, self.columns, merging_path(self.outdir, "documents", "xlsx"))
+        with writing(self.state):
+            self.state.unlink(missing_ok=True)
+        for path in self.tmp.values():
+            with writing(path):
+                path.unlink(missing_ok=True)
 
     def release(self) -> None:
         """Let go of the output folder (the writer's :meth:`close` and an
@@ -354,34 +388,43 @@ class TableWriter:
             self._abandon()
 
 def read_table(path: os.PathLike | str, name: str, fmt: str | None = None) -> pd.DataFrame:
-    """One table as written by :class:`TableWriter` (CSV guard undone);
-    ``fmt`` defaults to the file's suffix."""
+    """One table as written by :class:`TableWriter`, typed (CSV guard
+    undone, every unknown ``pd.NA``); ``fmt`` defaults to the file's suffix.
+    Input columns kept in ``documents`` follow the spec's, as text."""
     import pandas as pd
 
     p = Path(path)
     cols = TABLES[name]
     fmt = fmt or p.suffix.lstrip(".")
+    if fmt == "xlsx":
+        from .excel import read_workbook
+
+        return read_workbook(p)[name]
     if fmt == "parquet":
         df = pd.read_parquet(p)
     elif fmt == "jsonl":
         df = pd.read_json(p, lines=True, dtype=False, precise_float=True) if p.stat().st_size else pd.DataFrame(columns=cols)
     else:
-        df = pd.read_csv(p, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
+        # utf-8-sig: a table written with --excel-csv begins with a BOM.
+        df = pd.read_csv(p, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig")
         df = df.map(unguard) if len(df) else df
-    return _typed_frame(df.reindex(columns=cols), name)
+    columns = cols + [c for c in df.columns if c not in cols]
+    return typed_frame(df.reindex(columns=columns), name, columns)
 
 
-def _typed_frame(df: pd.DataFrame, name: str) -> pd.DataFrame:
-    import pandas as pd
+def _header(path: Path, fmt: str) -> list[str] | None:
+    """The column names a partial table was written with (None if it has no
+    rows to tell: a JSONL or Parquet table without rows)."""
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
 
-    for c in TABLES[name]:
-        if c in INT_COLUMNS[name]:
-            df[c] = pd.to_numeric(df[c].replace("", None), errors="coerce").astype("Int64")
-        elif c in FLOAT_COLUMNS[name]:
-            df[c] = pd.to_numeric(df[c].replace("", None), errors="coerce").astype("Float64")
-        else:
-            df[c] = df[c].fillna("").astype(str)
-    return df
+        pieces = sorted(path.glob("*.parquet"))
+        return pq.read_schema(pieces[0]).names if pieces else None
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        if fmt == "jsonl":
+            line = f.readline()
+            return list(json.loads(line)) if line.strip() else None
+        return next(csv.reader(f), None)
 
 
 def read_tables(outdir: os.PathLike | str) -> dict[str, pd.DataFrame]:
@@ -396,6 +439,10 @@ def read_tables(outdir: os.PathLike | str) -> dict[str, pd.DataFrame]:
         raise ValueError(f"{d} holds tables in {len(present)} formats ({listed}); remove those of one "
                          f"format, or write the run again with --overwrite")
     fmt = next(iter(present), FORMATS[0])
+    if fmt == "xlsx":
+        from .excel import read_workbook
+
+        return read_workbook(table_path(d, "documents", fmt))
     out = {}
     for name in TABLES:
         path = table_path(d, name, fmt)
