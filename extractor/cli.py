@@ -66,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="a longer document becomes an error row (default: %(default)s)")
     ex.add_argument("--max-seconds", type=_positive_float, default=Settings.max_seconds,
                     help="a slower document becomes an error row (default: %(default)s)")
+    ex.add_argument("--reference-date", default=None, metavar="YYYY-MM-DD",
+                    help="for documents without a publication date: dates written without a year "
+                    "take the year nearest to this day (your statement of when the batch was written)")
     ev = sub.add_parser("eval", help="score output tables against gold annotations")
     ev.add_argument("outdir")
     ev.add_argument("--gold", required=True, help="folder of gold JSON files")
@@ -114,7 +117,8 @@ def _extract(args: argparse.Namespace) -> int:
     from .engine import run_to
 
     settings = Settings(rules=args.rules, method=args.method, model=args.model,
-                        max_chars=args.max_chars, max_seconds=args.max_seconds)
+                        max_chars=args.max_chars, max_seconds=args.max_seconds,
+                        reference_date=args.reference_date)
     summary = run_to(args.out, args.inputs, settings, fmt=args.format,
                      workers=args.workers or os.cpu_count() or 1, resume=args.resume,
                      progress=not args.quiet and sys.stderr.isatty(),

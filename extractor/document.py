@@ -97,4 +97,7 @@ class Context:
 
     published: str = ""  # ISO date of publication, or "" when unknown
     doc_id: str = ""
+    # The researcher's reference date (--reference-date): the year of dates
+    # without one when the publication date is unknown; "" when not given.
+    reference_date: str = ""
     title: str = ""

@@ -96,7 +96,7 @@ class Pipeline:
                 doc.fail(f"internal error: {type(e).__name__}: {e}")
                 mentions, records = [], []
         return DocResult(
-            document=_document_row(doc, len(mentions), len(records)),
+            document=_document_row(doc, len(mentions), len(records), self.settings),
             mentions=[m.row(doc.doc_id) for m in mentions],
             records=[r.row(doc.doc_id) for r in records],
         )
@@ -104,7 +104,8 @@ class Pipeline:
     def analyse(self, doc: Document) -> Analysis:
         """The analysis of one normalized document: its structure, mentions,
         activity records (before linking) and triggers."""
-        analysis = Analysis(doc.body, Context(published=doc.published, doc_id=doc.doc_id, title=doc.title))
+        analysis = Analysis(doc.body, Context(published=doc.published, doc_id=doc.doc_id, title=doc.title,
+                                              reference_date=self.settings.reference_date or ""))
         for extractor in self.extractors:
             analysis.mentions.extend(extractor.extract(analysis))
         self._place(analysis)
@@ -135,8 +136,11 @@ def error_result(doc: Document) -> DocResult:
     return DocResult(document=_document_row(doc, 0, 0))
 
 
-def _document_row(doc: Document, n_mentions: int, n_records: int) -> dict[str, Any]:
+def _document_row(doc: Document, n_mentions: int, n_records: int,
+                  settings: Settings | None = None) -> dict[str, Any]:
     ok = doc.status == "ok"
+    # The reference date is recorded where it stood in for a publication date.
+    reference = settings.reference_date if settings and ok and not doc.published else None
     return {
         "doc_id": doc.doc_id,
         "source": doc.source,
@@ -148,6 +152,7 @@ def _document_row(doc: Document, n_mentions: int, n_records: int) -> dict[str, A
         "n_records": n_records,
         "status": doc.status,
         "error": doc.error,
+        "reference_date": reference or "",
     }
 
 

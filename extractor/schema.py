@@ -12,6 +12,8 @@ from .fields import registry
 DOCUMENTS = [
     "doc_id", "source", "title", "published", "script", "n_chars",
     "n_mentions", "n_records", "status", "error",
+    # after the contract's columns (docs/tables.md)
+    "reference_date",
 ]
 MENTIONS = [
     "doc_id", "field", "text", "value", "measure", "qualifier", "role",

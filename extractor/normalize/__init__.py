@@ -59,10 +59,11 @@ class Normalizer:
             text = to_simplified(text)
         text = self.boilerplate.strip_markdown(text)
         text = self.boilerplate.clean(text)
-        found_published, text = self.metadata.find_published(text)
-        doc.published = iso_date(doc.meta.get("published")) or found_published
+        dateline = self.metadata.find_published(text)
+        text = dateline.text
+        doc.published = iso_date(doc.meta.get("published")) or dateline.published
         text = _MANY_BLANKS.sub("\n\n", _TRAILING_WS.sub("\n", text)).strip()
-        doc.title = self._title(doc, text, html_titles)
+        doc.title = self._title(doc, text, html_titles, dateline.rest)
         # The guideline counts mentions in the title too: a title given as
         # metadata (JSONL/CSV) that the text does not repeat opens the body.
         head = "".join(text[:300].split())
@@ -71,13 +72,13 @@ class Normalizer:
         doc.body = text
         return doc
 
-    def _title(self, doc: Document, body: str, html_titles: dict[str, str]) -> str:
+    def _title(self, doc: Document, body: str, html_titles: dict[str, str], not_title: str) -> str:
         given = str(doc.meta.get("title") or "").strip()
         if given:
             return " ".join(simplify(given).split())
         if "h1" in html_titles:
             return simplify(html_titles["h1"])
-        found = self.metadata.find_title(body)
+        found = self.metadata.find_title(body, not_title)
         if found:
             return found
         for key in ("og", "title"):
