@@ -69,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--reference-date", default=None, metavar="YYYY-MM-DD",
                     help="for documents without a publication date: dates written without a year "
                     "take the year nearest to this day (your statement of when the batch was written)")
+    ex.add_argument("--with-body", action="store_true",
+                    help="also write each document's normalized body (what start/end refer to) "
+                    "in the documents table's body column")
     ev = sub.add_parser("eval", help="score output tables against gold annotations")
     ev.add_argument("outdir")
     ev.add_argument("--gold", required=True, help="folder of gold JSON files")
@@ -118,7 +121,7 @@ def _extract(args: argparse.Namespace) -> int:
 
     settings = Settings(rules=args.rules, method=args.method, model=args.model,
                         max_chars=args.max_chars, max_seconds=args.max_seconds,
-                        reference_date=args.reference_date)
+                        reference_date=args.reference_date, with_body=args.with_body)
     summary = run_to(args.out, args.inputs, settings, fmt=args.format,
                      workers=args.workers or os.cpu_count() or 1, resume=args.resume,
                      progress=not args.quiet and sys.stderr.isatty(),

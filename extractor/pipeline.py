@@ -153,6 +153,7 @@ def _document_row(doc: Document, n_mentions: int, n_records: int,
         "status": doc.status,
         "error": doc.error,
         "reference_date": reference or "",
+        "body": doc.body if settings and settings.with_body and ok else "",
     }
 
 

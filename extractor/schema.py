@@ -1,5 +1,6 @@
 """The three output tables' columns: one place, so readers, writers, the API
-and the evaluator agree by construction (see ../shared/spec/output.md).
+and the evaluator agree by construction (each column is described in
+docs/tables.md; tests/test_docs.py checks it).
 
 The records table's argument columns come from the field registry
 (:mod:`extractor.fields.registry`): the contract's fields keep their place,
@@ -13,7 +14,7 @@ DOCUMENTS = [
     "doc_id", "source", "title", "published", "script", "n_chars",
     "n_mentions", "n_records", "status", "error",
     # after the contract's columns (docs/tables.md)
-    "reference_date",
+    "reference_date", "body",
 ]
 MENTIONS = [
     "doc_id", "field", "text", "value", "measure", "qualifier", "role",

@@ -34,6 +34,8 @@ class Settings:
       nearest to this day (as the publication date would). It is never taken
       as the publication date itself (今天, 本月 stay unresolved), and the
       documents table records it in ``reference_date`` where it was used.
+    - ``with_body``: write the normalized body (what ``start``/``end``
+      refer to) in the documents table's ``body`` column.
     """
 
     rules: str | None = None
@@ -42,6 +44,7 @@ class Settings:
     max_chars: int = 2_000_000
     max_seconds: float = 120.0
     reference_date: str | None = None
+    with_body: bool = False
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:

@@ -1,6 +1,6 @@
 """Calendar-day mentions → ISO 8601 / EDTF values.
 
-What counts as a date is ``shared/spec/annotation.md`` ("dates"); the words
+What counts as a date is ``docs/annotation.md`` ("dates"); the words
 and forms live in ``rules/dates.yaml``. The work is split in two:
 
 * :class:`~extractor.fields.dates.find.DateFinder` runs one combined pattern
