@@ -25,6 +25,10 @@ class Document:
     error: str = ""
     # Metadata given by the input (JSONL/CSV) wins over what is found in the text.
     meta: dict[str, Any] = field(default_factory=dict)
+    # Traditional and mixed documents: the title as written, and the spans
+    # of the body as written (extractor.normalize.original.Originals).
+    title_original: str = ""
+    originals: Any = None
 
     def fail(self, reason: str) -> "Document":
         """Mark the document as an error with a one-line reason."""

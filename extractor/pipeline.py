@@ -97,8 +97,8 @@ class Pipeline:
                 mentions, records = [], []
         return DocResult(
             document=_document_row(doc, len(mentions), len(records), self.settings),
-            mentions=[m.row(doc.doc_id) for m in mentions],
-            records=[r.row(doc.doc_id) for r in records],
+            mentions=_with_original([m.row(doc.doc_id) for m in mentions], "text_original", doc),
+            records=_with_original([r.row(doc.doc_id) for r in records], "sentence_original", doc),
         )
 
     def analyse(self, doc: Document) -> Analysis:
@@ -130,6 +130,14 @@ class Pipeline:
         analysis.mentions.sort(key=lambda m: (m.start, m.end, m.field))
 
 
+def _with_original(rows: list[dict[str, Any]], column: str, doc: Document) -> list[dict[str, Any]]:
+    """``rows`` with ``column``: their span as the input wrote it, for a
+    traditional or mixed document (else empty)."""
+    for row in rows:
+        row[column] = doc.originals.text(row["start"], row["end"]) if doc.originals is not None else ""
+    return rows
+
+
 def error_result(doc: Document) -> DocResult:
     """The row of a document that failed outside any pipeline (its worker
     died): no pipeline, and so no model, is needed to write it."""
@@ -153,6 +161,7 @@ def _document_row(doc: Document, n_mentions: int, n_records: int,
         "status": doc.status,
         "error": doc.error,
         "reference_date": reference or "",
+        "title_original": doc.title_original if ok else "",
         "body": doc.body if settings and settings.with_body and ok else "",
     }
 

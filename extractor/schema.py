@@ -14,14 +14,18 @@ DOCUMENTS = [
     "doc_id", "source", "title", "published", "script", "n_chars",
     "n_mentions", "n_records", "status", "error",
     # after the contract's columns (docs/tables.md)
-    "reference_date", "body",
+    "reference_date", "title_original", "body",
 ]
 MENTIONS = [
     "doc_id", "field", "text", "value", "measure", "qualifier", "role",
     "start", "end", "sentence", "source", "confidence",
+    # after the contract's columns (docs/tables.md)
+    "text_original",
 ]
 _RECORD_HEAD = ["doc_id", "record_id", "activity_type", "trigger"]
 _RECORD_TAIL = ["sentence", "start", "end", "source", "confidence"]
+# After every field's columns: not a field's (docs/tables.md).
+_RECORD_EXTRA = ["sentence_original"]
 RECORDS: list[str] = []
 TABLES: dict[str, list[str]] = {
     "documents": DOCUMENTS,
@@ -48,7 +52,7 @@ def _derive() -> None:
     fields = registry.record_fields()
     contract = [c for f in fields if f.contract for c in f.record_columns]
     added = [c for f in fields if not f.contract for c in f.record_columns]
-    RECORDS[:] = _RECORD_HEAD + contract + _RECORD_TAIL + added
+    RECORDS[:] = _RECORD_HEAD + contract + _RECORD_TAIL + added + _RECORD_EXTRA
 
 
 _derive()
