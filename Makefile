@@ -37,7 +37,7 @@ test: $(TEST_STAMP)
 # per field. Needs the project's ../shared beside the clone.
 SHARED ?= ../shared
 eval: $(STAMP)
-	@test -d $(SHARED)/gold/dev || { echo "make eval needs the project's shared folder at $(SHARED) (gold and dev-wide corpus); a user's clone has none: score your own gold with 'extractor eval OUT --gold DIR'"; exit 2; }
+	@test -d $(SHARED)/gold/dev || { echo "make eval scores against the project's gold in $(SHARED) (beside a developer's clone), which is not here."; echo "To score your own gold files (docs/annotation.md), or the example in tests/example:"; echo "  $(BIN)/extractor extract tests/example/input --out $(OUT)/example && $(BIN)/extractor eval $(OUT)/example --gold tests/example/gold"; exit 2; }
 	$(BIN)/extractor extract corpora/seeds --out $(OUT)/seeds --quiet --overwrite
 	$(BIN)/extractor extract $(SHARED)/corpus/dev-wide/input.jsonl --out $(OUT)/dev-wide --quiet --overwrite
 	@echo "== seeds ($(SHARED)/gold/dev)"; $(BIN)/extractor eval $(OUT)/seeds --gold $(SHARED)/gold/dev

@@ -103,6 +103,12 @@ def _parser() -> argparse.ArgumentParser:
                     help="a longer document becomes an error row (default: %(default)s)")
     ex.add_argument("--max-seconds", type=_positive_float, default=Settings.max_seconds,
                     help="a slower document becomes an error row (default: %(default)s)")
+    ex.add_argument("--reference-date", default=None, metavar="YYYY-MM-DD",
+                    help="for documents without a publication date: dates written without a year "
+                    "take the year nearest to this day (your statement of when the batch was written)")
+    ex.add_argument("--with-body", action="store_true",
+                    help="also write each document's normalized body (what start/end refer to) "
+                    "in the documents table's body column")
     ev = sub.add_parser("eval", help="score output tables against gold annotations")
     ev.add_argument("outdir")
     ev.add_argument("--gold", required=True, help="folder of gold JSON files")
@@ -153,7 +159,8 @@ def _extract(args: argparse.Namespace) -> int:
     from .read.tables import InputColumns
 
     settings = Settings(rules=args.rules, method=args.method, model=args.model,
-                        max_chars=args.max_chars, max_seconds=args.max_seconds)
+                        max_chars=args.max_chars, max_seconds=args.max_seconds,
+                        reference_date=args.reference_date, with_body=args.with_body)
     if args.excel_csv and args.format != "csv":
         raise ValueError(f"--excel-csv applies to --format csv, not {args.format}")
     keep = tuple(c.strip() for c in args.keep_columns.split(",") if c.strip())

@@ -27,6 +27,10 @@ class Document:
     meta: dict[str, Any] = field(default_factory=dict)
     # Input columns copied into the documents table (--keep-columns).
     kept: dict[str, str | None] = field(default_factory=dict)
+    # Traditional and mixed documents: the title as written, and the spans
+    # of the body as written (extractor.normalize.original.Originals).
+    title_original: str = ""
+    originals: Any = None
 
     def fail(self, reason: str) -> "Document":
         """Mark the document as an error with a one-line reason."""
@@ -99,4 +103,7 @@ class Context:
 
     published: str = ""  # ISO date of publication, or "" when unknown
     doc_id: str = ""
+    # The researcher's reference date (--reference-date): the year of dates
+    # without one when the publication date is unknown; "" when not given.
+    reference_date: str = ""
     title: str = ""

@@ -1,7 +1,7 @@
 """Score the pipeline's tables against gold annotation files.
 
-The definitions are those of ``../shared/spec/annotation.md`` ("Scoring"),
-which the independent reference scorer ``../shared/tools/score.py`` also
+The definitions are those of ``docs/annotation.md`` ("Scoring"), which the
+project's independent reference scorer (``../shared/tools/score.py``) also
 implements, so both give the same counts. Per document, as sets: dates by
 value (days marked ``relative`` in the gold scored apart, and predicting one
 is no false positive for ``dates``); units and communities by name or alias

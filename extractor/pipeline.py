@@ -96,15 +96,16 @@ class Pipeline:
                 doc.fail(f"internal error: {type(e).__name__}: {e}")
                 mentions, records = [], []
         return DocResult(
-            document=_document_row(doc, len(mentions), len(records)),
-            mentions=[m.row(doc.doc_id) for m in mentions],
-            records=[r.row(doc.doc_id) for r in records],
+            document=_document_row(doc, len(mentions), len(records), self.settings),
+            mentions=_with_original([m.row(doc.doc_id) for m in mentions], "text_original", doc),
+            records=_with_original([r.row(doc.doc_id) for r in records], "sentence_original", doc),
         )
 
     def analyse(self, doc: Document) -> Analysis:
         """The analysis of one normalized document: its structure, mentions,
         activity records (before linking) and triggers."""
-        analysis = Analysis(doc.body, Context(published=doc.published, doc_id=doc.doc_id, title=doc.title))
+        analysis = Analysis(doc.body, Context(published=doc.published, doc_id=doc.doc_id, title=doc.title,
+                                              reference_date=self.settings.reference_date or ""))
         for extractor in self.extractors:
             analysis.mentions.extend(extractor.extract(analysis))
         self._place(analysis)
@@ -129,14 +130,25 @@ class Pipeline:
         analysis.mentions.sort(key=lambda m: (m.start, m.end, m.field))
 
 
+def _with_original(rows: list[dict[str, Any]], column: str, doc: Document) -> list[dict[str, Any]]:
+    """``rows`` with ``column``: their span as the input wrote it, for a
+    traditional or mixed document (else empty)."""
+    for row in rows:
+        row[column] = doc.originals.text(row["start"], row["end"]) if doc.originals is not None else ""
+    return rows
+
+
 def error_result(doc: Document) -> DocResult:
     """The row of a document that failed outside any pipeline (its worker
     died): no pipeline, and so no model, is needed to write it."""
     return DocResult(document=_document_row(doc, 0, 0))
 
 
-def _document_row(doc: Document, n_mentions: int, n_records: int) -> dict[str, Any]:
+def _document_row(doc: Document, n_mentions: int, n_records: int,
+                  settings: Settings | None = None) -> dict[str, Any]:
     ok = doc.status == "ok"
+    # The reference date is recorded where it stood in for a publication date.
+    reference = settings.reference_date if settings and ok and not doc.published else None
     return {
         "doc_id": doc.doc_id,
         "source": doc.source,
@@ -148,6 +160,9 @@ def _document_row(doc: Document, n_mentions: int, n_records: int) -> dict[str, A
         "n_records": n_records,
         "status": doc.status,
         "error": doc.error,
+        "reference_date": reference or "",
+        "title_original": doc.title_original if ok else "",
+        "body": doc.body if settings and settings.with_body and ok else "",
         **doc.kept,
     }
 

@@ -1,6 +1,6 @@
-"""The three output tables' columns and their types: one place, so readers,
-writers, the API and the evaluator agree by construction (see
-../shared/spec/output.md).
+"""The three output tables' columns and their types: one place, so readers, writers, the API
+and the evaluator agree by construction (each column is described in
+docs/tables.md; tests/test_docs.py checks it).
 
 The records table's argument columns come from the field registry
 (:mod:`extractor.fields.registry`): the contract's fields keep their place,
@@ -28,13 +28,19 @@ TEXT, INT, FLOAT, DATE = "string", "Int64", "Float64", "datetime64[ns]"
 DOCUMENTS = [
     "doc_id", "source", "title", "published", "script", "n_chars",
     "n_mentions", "n_records", "status", "error",
+    # after the contract's columns (docs/tables.md)
+    "reference_date", "title_original", "body",
 ]
 MENTIONS = [
     "doc_id", "field", "text", "value", "measure", "qualifier", "role",
     "start", "end", "sentence", "source", "confidence",
+    # after the contract's columns (docs/tables.md)
+    "text_original",
 ]
 _RECORD_HEAD = ["doc_id", "record_id", "activity_type", "trigger"]
 _RECORD_TAIL = ["sentence", "start", "end", "source", "confidence"]
+# After every field's columns: not a field's (docs/tables.md).
+_RECORD_EXTRA = ["sentence_original"]
 RECORDS: list[str] = []
 TABLES: dict[str, list[str]] = {
     "documents": DOCUMENTS,
@@ -192,7 +198,7 @@ def _derive() -> None:
     contract = [c for f in fields if f.contract for c in f.record_columns]
     added = [c for f in fields if not f.contract for c in f.record_columns]
     bounds = [c for source in DERIVED if source in contract for c in DERIVED[source]]
-    RECORDS[:] = _RECORD_HEAD + contract + _RECORD_TAIL + bounds + added
+    RECORDS[:] = _RECORD_HEAD + contract + _RECORD_TAIL + bounds + added + _RECORD_EXTRA
 
 
 _derive()

@@ -65,6 +65,20 @@ def test_title_and_published(seeds, key, title, published):
     assert seeds[key].published == published
 
 
+@pytest.mark.parametrize("case", cases("published", expect=("published", "kept?", "removed?", "title?"),
+                                       inputs=("text",)))
+def test_published_case(normalizer, case):
+    doc = normalizer(Document(doc_id="c", source="t", raw=case["text"]))
+    want = case["expect"]
+    assert doc.published == want["published"]
+    for s in want.get("kept", []):
+        assert s in doc.body, s
+    for s in want.get("removed", []):
+        assert s not in doc.body, s
+    if "title" in want:
+        assert doc.title == want["title"]
+
+
 def test_published_line_is_not_left_in_body(seeds):
     assert "2020-03-23" not in seeds["000"].body
     assert "09:55:14" not in seeds["002"].body

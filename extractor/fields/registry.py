@@ -45,7 +45,7 @@ class Field:
     record_columns: tuple[str, ...] = ()
     record_values: Callable[["Mention"], tuple[str, ...]] = _value
     record_scored: bool = False     # scored as ``record_<name>`` on matched records
-    # Its columns are part of ../shared/spec/output.md and keep their place;
+    # Its columns are part of the contract (docs/tables.md) and keep their place;
     # a new field's columns come after the contract's.
     contract: bool = False
 

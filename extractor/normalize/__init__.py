@@ -16,6 +16,7 @@ from .boilerplate import Boilerplate
 from .convert import to_simplified
 from .html import html_to_text, looks_like_html
 from .metadata import Metadata, iso_date
+from .original import fold_with_origin, originals
 from .script import detect_script
 
 # C0/C1 controls (but tab and newline), zero-width marks, lone surrogates:
@@ -54,33 +55,61 @@ class Normalizer:
         if doc.is_html or looks_like_html(text):
             text, html_titles = html_to_text(text)
         doc.script = detect_script(text)
-        text = fold_width(text)
+        written = text
+        folded = fold_with_origin(written, fold_width) if doc.script != "simplified" else None
+        text = folded[0] if folded else fold_width(text)
         if doc.script != "simplified":
             text = to_simplified(text)
+        converted = text
         text = self.boilerplate.strip_markdown(text)
         text = self.boilerplate.clean(text)
-        found_published, text = self.metadata.find_published(text)
-        doc.published = iso_date(doc.meta.get("published")) or found_published
+        dateline = self.metadata.find_published(text)
+        text = dateline.text
+        doc.published = iso_date(doc.meta.get("published")) or dateline.published
         text = _MANY_BLANKS.sub("\n\n", _TRAILING_WS.sub("\n", text)).strip()
-        doc.title = self._title(doc, text, html_titles)
+        doc.title, title_written = self._title(doc, text, html_titles, dateline.rest)
         # The guideline counts mentions in the title too: a title given as
         # metadata (JSONL/CSV) that the text does not repeat opens the body.
         head = "".join(text[:300].split())
         if doc.title and "".join(doc.title.split()) not in head:
             text = f"{doc.title}\n\n{text}"
         doc.body = text
+        if folded:
+            # Traditional and mixed documents keep the text as written.
+            doc.originals = originals(written, folded[0], folded[1], converted, text)
+            doc.title_original = self._title_original(doc, title_written)
         return doc
 
-    def _title(self, doc: Document, body: str, html_titles: dict[str, str]) -> str:
+    @staticmethod
+    def _title_original(doc: Document, written: str | None) -> str:
+        """The title as written: the given or the page's one, else its line
+        (or its two lines: a title and its ——subtitle) in the body."""
+        if written is not None or not doc.title:
+            return " ".join((written or "").split())
+        if doc.originals is None:
+            return ""
+        whole = doc.originals.find(doc.title)
+        if whole:
+            return whole
+        for line in doc.body.split("\n")[:50]:
+            head = line.strip()
+            if head and doc.title.startswith(head) and doc.title != head:
+                rest = doc.originals.find(doc.title[len(head):])
+                return doc.originals.find(head) + rest if rest else ""
+        return ""
+
+    def _title(self, doc: Document, body: str, html_titles: dict[str, str], not_title: str) -> tuple[str, str | None]:
+        """The title, and the text it was made from when that is not the
+        body's (metadata, the page's <h1>, og:title or <title>), else None."""
         given = str(doc.meta.get("title") or "").strip()
         if given:
-            return " ".join(simplify(given).split())
+            return " ".join(simplify(given).split()), given
         if "h1" in html_titles:
-            return simplify(html_titles["h1"])
-        found = self.metadata.find_title(body)
+            return simplify(html_titles["h1"]), html_titles["h1"]
+        found = self.metadata.find_title(body, not_title)
         if found:
-            return found
+            return found, None
         for key in ("og", "title"):
             if key in html_titles:
-                return simplify(html_titles[key])
-        return ""
+                return simplify(html_titles[key]), html_titles[key]
+        return "", None

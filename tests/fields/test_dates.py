@@ -18,7 +18,7 @@ from extractor.document import Context
 from extractor.fields.dates import DateExtractor
 from extractor.ruleset import RuleError, Rules
 
-CASES = cases("dates", expect=("mentions",), inputs=("text", "published"))
+CASES = cases("dates", expect=("mentions",), inputs=("text", "published", "reference_date?"))
 VALUE = re.compile(r"^(?:\d{4}|XXXX)-\d\d-\d\d(?:/(?:\d{4}|XXXX)-\d\d-\d\d)?$")
 JIO = ("corpus", "external", "jionlp-tests")
 
@@ -44,7 +44,8 @@ def check_invariants(body: str, mentions) -> None:
 @pytest.mark.parametrize("case", CASES)
 def test_case(extract, case):
     body = unicodedata.normalize("NFKC", case["text"])
-    mentions = extract(body, Context(published=case.get("published") or ""))
+    mentions = extract(body, Context(published=case.get("published") or "",
+                                     reference_date=case.get("reference_date") or ""))
     check_invariants(body, mentions)
     got = [{"text": m.text, "value": m.value, "relative": m.role == "relative"} for m in mentions]
     want = [{k: bool(v) if k == "relative" else str(v) for k, v in e.items()}

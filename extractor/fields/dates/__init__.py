@@ -1,6 +1,6 @@
 """Calendar-day mentions → ISO 8601 / EDTF values.
 
-What counts as a date is ``shared/spec/annotation.md`` ("dates"); the words
+What counts as a date is ``docs/annotation.md`` ("dates"); the words
 and forms live in ``rules/dates.yaml``. The work is split in two:
 
 * :class:`~extractor.fields.dates.find.DateFinder` runs one combined pattern
@@ -54,8 +54,9 @@ class DateExtractor:
         """Date mentions of one document in text order."""
         body = doc.body
         published = parse_iso(doc.ctx.published)
+        reference = parse_iso(doc.ctx.reference_date) if published is None else None
         candidates = self.finder.find(body)
-        resolved = Resolver(self.lexicon, doc, published).resolve(candidates)
+        resolved = Resolver(self.lexicon, doc, published, reference).resolve(candidates)
         return [
             Mention(field=FIELD, text=body[r.cand.start:r.cand.end], value=r.value,
                     start=r.cand.start, end=r.cand.end,

@@ -53,6 +53,6 @@ class DateFinder:
         out: list[Candidate] = []
         for m in self.lex.pattern.finditer(body):
             cand = _HANDLERS[m.lastgroup](self, m, body)  # type: ignore[index]
-            if cand is not None:
+            if cand is not None and not self.lex.dateline_end.match(body, cand.end):
                 out.append(cand)
         return out

@@ -73,8 +73,11 @@ class Layout:
 class Resolver:
     """Resolves the candidates of one body (build one per document)."""
 
-    def __init__(self, lex: DateLexicon, doc: Analysis, published: Day | None):
-        self.lex, self.body, self.published = lex, doc.body, published
+    def __init__(self, lex: DateLexicon, doc: Analysis, published: Day | None, reference: Day | None = None):
+        # ``reference``: the researcher's reference date (--reference-date);
+        # it gives a year to dates without one, nothing else (not a day to
+        # count 今天 or 本月 from: it is not the publication date).
+        self.lex, self.body, self.published, self.reference = lex, doc.body, published, reference
         self.layout = Layout(doc, lex.quotes)
         self._explicit: list[Resolved] = []       # explicit and day-only, text order
         self._explicit_starts: list[int] = []
@@ -136,9 +139,12 @@ class Resolver:
 
     def _year_ref(self, offset: int) -> Day | None:
         """What a yearless date's year is taken from: the publication date, else
-        (only when rules say so) the last date before written with its year."""
+        the researcher's reference date, else (only when rules say so) the last
+        date before written with its year."""
         if self.published is not None:
             return self.published
+        if self.reference is not None:
+            return self.reference
         if self.lex.year_from_text and self._with_year is not None:
             return self._with_year.first
         return None
@@ -215,8 +221,9 @@ class Resolver:
             got = self._day_month(day, cand.start)
         if got is None:
             return None
-        if got.year is None and self.published is not None:
-            got = Day(nearest_year(got.month, got.day, self.published), got.month, got.day)
+        ref = self._year_ref(cand.start) if got.year is None else None
+        if ref is not None:
+            got = Day(nearest_year(got.month, got.day, ref), got.month, got.day)
         return Resolved(cand, got.iso(), got, False)
 
     def _day_month(self, day: int, offset: int) -> Day | None:

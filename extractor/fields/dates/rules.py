@@ -25,7 +25,7 @@ _NO_GROUPS = Regex(groups=0)
 FILE = RuleFile("dates.yaml", Section({
     "parts": Section({name: _NO_GROUPS for name in _PART_NAMES}),
     "range_connectors": Words(1), "range_start_suffixes": Words(), "day_suffixes": Words(1),
-    "not_after_any": Words(),
+    "not_after_any": Words(), "dateline_end": Regex(),
     "year_words": MapOf(Int()), "month_words": MapOf(Either(Int(), Choice("previous"))),
     "week_words": MapOf(Int()), "weekday_names": MapOf(Int(1, 7)),
     "weekday_infix": Words(), "weekday_not_before": Words(), "month_week_not_after": Words(),
@@ -66,6 +66,7 @@ class DateLexicon:
     relative_not_after: tuple[str, ...]
     relative_break_words: tuple[str, ...]
     not_after_any: tuple[str, ...]
+    dateline_end: re.Pattern[str]
     month_week_not_after: tuple[str, ...]
     day_not_after: tuple[str, ...]
     day_not_before: tuple[str, ...]
@@ -114,7 +115,7 @@ def load_lexicon(rules: Rules) -> DateLexicon:
         pattern=pattern, relative=relative, year_words=dict(lex.year_words), month_words=dict(lex.month_words),
         week_words=dict(lex.week_words), weekday_names=dict(lex.weekday_names),
         relative_not_after=lex.relative_not_after, relative_break_words=lex.relative_break_words,
-        not_after_any=lex.not_after_any, month_week_not_after=lex.month_week_not_after,
+        not_after_any=lex.not_after_any, dateline_end=lex.dateline_end, month_week_not_after=lex.month_week_not_after,
         day_not_after=day_only.not_after, day_not_before=day_only.not_before,
         weak_suffixes=day_only.weak_suffixes, weak_suffix_needs=day_only.weak_suffix_needs,
         list_joiners=day_only.list_joiners, same_day_marks=lex.same_day_marks,
