@@ -38,7 +38,8 @@ FILE = RuleFile("units.yaml", Section({
     "preposition_tags": Words(), "verb_tags": Words(), "extensions": Words(),
     "quoted_name_max": Int(0, 20),
     "sub_units": opt(Section({"suffixes": Words(1), "stem_min": Int(1), "stem_max": Int(1),
-                              "not_in_stem": Words(1), "not_followed_by": opt(Words(1), [])}), None), "media_heads": Words(1), "credits": ListOf(Regex(groups=frozenset({"name"}))),
+                              "not_in_stem": Words(1), "not_followed_by": opt(Words(1), [])}), None),
+    "media_heads": Words(1), "credits": ListOf(Regex(groups=frozenset({"name"}))),
 }))
 # The role of a unit named as an article's source or credit (never an actor).
 CREDIT = "credit"
