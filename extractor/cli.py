@@ -209,9 +209,15 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    import warnings
+
     from .report import write_report
 
-    path = write_report(args.outdir, args.output)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        path = write_report(args.outdir, args.output)
+    for message in dict.fromkeys(str(w.message) for w in caught):  # each once, on one line
+        print(f"extractor: note: {message}", file=sys.stderr)
     print(f"report -> {path}", file=sys.stderr)
     return 0
 

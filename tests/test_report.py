@@ -39,12 +39,15 @@ def run(tmp_path_factory) -> dict:
 
 
 def _records_body(page: str) -> str:
-    table = page[page.index('<table id="records">'):]
+    table = page[page.index('<table id="records"'):]
     return table[table.index("<tbody>"):table.index("</tbody>")]
 
 
 def _cells(row: str) -> list[str]:
     return re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)
+
+
+ORIGINAL = re.compile(r'<span class="orig" lang="zh-Hant">(.*?)</span>', re.DOTALL)
 
 
 def test_report_is_one_file_that_fetches_nothing(run):
@@ -72,18 +75,44 @@ def test_one_row_per_record(run):
 
 def test_highlighting_keeps_each_sentence_intact(run):
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", _records_body(run["html"]), re.DOTALL)
-    shown = [html.unescape(re.sub(r"<[^>]+>", "", _cells(r)[-1])) for r in rows]
+    shown = [html.unescape(re.sub(r"<[^>]+>", "", ORIGINAL.sub("", _cells(r)[-1]))) for r in rows]
     assert len(shown) == len(run["tables"].records)
     assert shown == list(data.text(run["tables"].records["sentence"]))
     for field in ("activity", "date", "unit", "community", "headcount", "quantity"):
         assert f'<mark class="f-{field}' in run["html"], field
 
 
+def test_traditional_records_show_their_original(run):
+    records = run["tables"].records
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", _records_body(run["html"]), re.DOTALL)
+    originals = [ORIGINAL.search(_cells(r)[-1]) for r in rows]
+    for (doc_id, original), found in zip(zip(records["doc_id"], records["sentence_original"]), originals):
+        traditional = doc_id.startswith("004")
+        assert (found is not None) == traditional, doc_id
+        if traditional:
+            assert html.unescape(found.group(1)) == original
+
+
+def test_rows_carry_what_the_live_charts_count(run):
+    page, records = run["html"], run["tables"].records
+    rows = re.findall(r"<tr ([^>]*)>", _records_body(page))
+    assert len(rows) == len(records)
+    kinds = [html.unescape(re.search(r'data-kind="([^"]*)"', r).group(1)) for r in rows]
+    assert kinds == list(records["activity_type"])
+    days = [re.search(r'data-day="([^"]*)"', r).group(1) for r in rows]
+    assert sum(bool(d) for d in days) == len(data.record_days(records, run["tables"].documents))
+    labels = json.loads(html.unescape(re.search(r'<table id="records" data-labels="([^"]*)"', page).group(1)))
+    assert labels["supply_delivery"] == "物资保供"
+
+
 def test_charts_and_summary(run):
     page = run["html"]
-    assert len(re.findall(r'<svg class="chart"', page)) == 4
+    # the headcount chart is matplotlib's; the other three are drawn in the page
+    assert len(re.findall(r'<svg class="chart"', page)) == 1
+    assert all(f'<figure id="chart-{n}" class="live">' in page
+               for n in ("activity_counts", "activity_by_unit", "timeline"))
     assert "<?xml" not in page and "<!DOCTYPE svg" not in page
-    assert re.search(r"<text[^>]*>物资保供 supply_delivery</text>", page)  # labels stay text
+    assert re.search(r"<text[^>]*>Largest 10 deployments</text>", page)  # labels stay text
     summary = page[page.index("<h2>Documents</h2>"):page.index("<h2>Records</h2>")]
     assert summary.count("<tr>") + summary.count('<tr class') == len(run["tables"].documents) + 1
 
@@ -102,7 +131,7 @@ def test_a_run_without_records_still_reports(tmp_path):
     (tmp_path / "in" / "short.txt").write_text("你好。", encoding="utf-8")
     extractor.extract_to(tmp_path / "out", [tmp_path / "in"], fmt="jsonl")
     page = write_report(tmp_path / "out", tmp_path / "r.html").read_text(encoding="utf-8")
-    assert page.count('<svg class="chart"') == 4 and page.count(">no data<") == 4
+    assert page.count('<svg class="chart"') == 1 and page.count(">no data<") == 1
     assert _records_body(page).count("<tr") == 0
     assert '<tr class="error">' in page
 
@@ -204,6 +233,18 @@ def test_chinese_labels_have_glyphs(run, tmp_path):
     assert not [w for w in caught if "missing from font" in str(w.message)]
 
 
+def test_report_without_a_cjk_font_says_so_once(run, tmp_path, monkeypatch, capsys):
+    """One line about the font, not a warning per missing glyph (matplotlib
+    emits one per character it cannot draw)."""
+    monkeypatch.setattr(charts, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(charts, "_font", [])
+    monkeypatch.setitem(charts.matplotlib.rcParams, "font.sans-serif", ["DejaVu Sans"])
+    assert main(["report", str(run["out"]), "-o", str(tmp_path / "r.html")]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and err[0].startswith("extractor: note: no CJK font found") and err[1].startswith("report -> ")
+    assert "Glyph" not in "".join(err)
+
+
 def test_missing_font_warns_once(monkeypatch):
     monkeypatch.setattr(charts, "find_cjk_font", lambda: None)
     monkeypatch.setattr(charts, "_font", [])
@@ -242,9 +283,12 @@ def test_report_renders_in_chromium(run, tmp_path):
     assert colors is not None and len(colors) > 200  # charts and text, not a blank page
     dom = _chromium(tmp_path, run["path"].as_uri(), "--dump-dom").stdout
     assert len(re.findall(r'<svg class="chart"', dom)) == 4
+    assert re.search(r"<text[^>]*>物资保供 supply_delivery</text>", dom)  # labels are SVG text
     assert _records_body(dom).count("<tr") == len(run["tables"].records)
     n = len(run["tables"].records)
     assert f'<span id="shown">{n} of {n}</span>' in dom  # our script ran under the page's CSP
+    assert f"Records per activity type ({n} records)" in dom
+    assert f"download the {n} rows shown (CSV)" in dom
 
 
 def _row_texts(page: str) -> list[str]:
@@ -258,4 +302,49 @@ def test_report_filter_in_chromium(run, tmp_path):
     assert 0 < expected < len(texts)
     dom = _chromium(tmp_path, run["path"].as_uri() + "#q=%E6%B5%8B%E6%B8%A9%202020", "--dump-dom").stdout
     assert f'<span id="shown">{expected} of {len(texts)}</span>' in dom
-    assert len(re.findall(r"<tr hidden", _records_body(dom))) == len(texts) - expected
+    assert len(re.findall(r"<tr [^>]*\bhidden\b", _records_body(dom))) == len(texts) - expected
+    # the charts follow the filter
+    assert f"Records per activity type ({expected} records)" in dom
+    assert f"download the {expected} rows shown (CSV)" in dom
+
+
+def test_report_sorts_in_chromium(run, tmp_path):
+    n = len(run["tables"].records)
+    dom = _chromium(tmp_path, run["path"].as_uri() + "#sort=-2", "--dump-dom").stdout  # record id, descending
+    ids = [int(_cells(r)[1]) for r in re.findall(r"<tr[^>]*>(.*?)</tr>", _records_body(dom), re.DOTALL)]
+    assert len(ids) == n and ids == sorted(ids, reverse=True)
+    assert 'aria-sort="descending"' in dom and "#▼" in dom
+    dom = _chromium(tmp_path, run["path"].as_uri() + "#q=2020&sort=1", "--dump-dom").stdout  # doc_id
+    rows = re.findall(r"<tr([^>]*)>(.*?)</tr>", _records_body(dom), re.DOTALL)
+    kept = [_cells(r)[0] for attrs, r in rows if not re.search(r"\bhidden\b", attrs)]
+    assert kept and kept == sorted(kept)
+
+
+NODE = shutil.which("node")
+
+
+def test_csv_export_cells(tmp_path):
+    """The export's CSV, by the page's own functions run under node: quoting,
+    the formula guard and the BOM; sorting keys put empty cells last."""
+    if NODE is None:
+        pytest.skip("node is not installed; the page's CSV functions are not run outside a browser here")
+    script = Path(charts.__file__).with_name("page.js")
+    probe = tmp_path / "probe.js"
+    probe.write_text(f"""
+var p = require({json.dumps(str(script))});
+console.log(JSON.stringify({{
+  cells: ["a", "=1+2", "-3", "@x", "say \\"hi\\"", "a,b", "line\\nbreak", "\\t1"].map(p.csvCell),
+  text: p.csvText(["h1", "h2"], [p.csvLine(["1", "2"])]),
+  numbers: ["10", "", "3-4", "25600 户次"].map(function (t) {{ return p.sortKey(t, true); }}),
+  order: ["b", "", "a"].sort(function (x, y) {{ return p.compareKeys(x, y, false); }}),
+  weeks: p.timeBins(["2020-01-01", "2020-06-01"]).unit,
+  days: p.timeBins(["2020-02-03", "2020-02-05"]).bins
+}}));
+""", encoding="utf-8")
+    got = json.loads(subprocess.run([NODE, str(probe)], capture_output=True, text=True, check=True).stdout)
+    assert got["cells"] == ["a", "'=1+2", "'-3", "'@x", '"say ""hi"""', '"a,b"', '"line\nbreak"', "'\t1"]
+    assert got["text"] == "\ufeffh1,h2\r\n1,2\r\n"
+    assert got["numbers"] == [10, None, 3, 25600]
+    assert got["order"] == ["a", "b", ""]
+    assert got["weeks"] == "week"
+    assert got["days"] == [["2020-02-03", 1], ["2020-02-04", 0], ["2020-02-05", 1]]

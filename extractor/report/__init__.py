@@ -1,7 +1,9 @@
 """``extractor report``: one self-contained HTML page of charts, a
-per-document summary and a searchable table of records with their evidence
-highlighted. The charts are those of ``notebooks/01-explore.ipynb``
-(:mod:`extractor.report.charts`)."""
+per-document summary and a searchable, sortable, exportable table of records
+with their evidence highlighted. The page's script draws the activity and
+timeline charts from the rows its filter keeps (the same counts as
+:mod:`extractor.report.charts`, which ``notebooks/01-explore.ipynb`` shows);
+the headcount chart is matplotlib's."""
 from __future__ import annotations
 
 import os

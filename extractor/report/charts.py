@@ -42,7 +42,8 @@ _CJK_FILES = re.compile(r"(notosanscjk|notoserifcjk|sourcehan|wqy|droidsansfallb
                         r"pingfang|hiragino|msyh|simhei)", re.IGNORECASE)
 # The same stack for a browser showing SVG text (see page.css).
 CSS_FONT_STACK = ", ".join(f'"{f}"' for f in CJK_FAMILIES) + ", sans-serif"
-INSTALL_HINT = ("no CJK font found: Chinese labels will show as boxes. Install one, e.g. "
+INSTALL_HINT = ("no CJK font found for matplotlib: Chinese chart labels show as boxes in notebooks "
+                "and images (a browser draws the report's with its own fonts). Install one, e.g. "
                 "`apt-get install fonts-noto-cjk` (or fonts-wqy-microhei) on Debian/Ubuntu; "
                 "then start Python again")
 
@@ -249,7 +250,10 @@ def to_svg(fig: Figure, name: str) -> str:
     XML prolog or metadata, ids salted with ``name`` so several figures on one
     page do not share clip-path ids."""
     buf = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": name}):
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": name}), warnings.catch_warnings():
+        # SVG text is drawn by the browser with its own fonts: a glyph this
+        # process's fonts lack is no loss there (use_cjk_font warned once).
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
         fig.savefig(buf, format="svg", metadata={"Date": None})
     svg = _METADATA.sub("", _PROLOG.sub("", buf.getvalue(), count=1), count=1)
     return svg.replace("<svg ", f'<svg class="chart" role="img" aria-label="{name}" ', 1)

@@ -78,6 +78,20 @@ def document_years(documents: pd.DataFrame, records: pd.DataFrame) -> dict[str, 
     return years
 
 
+def record_day_column(records: pd.DataFrame, documents: pd.DataFrame) -> list[tuple[pd.Timestamp | None, bool]]:
+    """Per record, in order: the calendar day its date names and whether its
+    year was assumed (see :func:`record_days`); ``(None, False)`` for none."""
+    years = document_years(documents, records)
+    corpus_year = pd.Series(list(years.values()), dtype="object").mode()
+    fallback = str(corpus_year.iloc[0]) if len(corpus_year) else ""
+    out: list[tuple[pd.Timestamp | None, bool]] = []
+    for doc_id, value in zip(text(records["doc_id"]), text(records["date"])):
+        own = years.get(doc_id, "")
+        day = _day(value, own or fallback) if value else None
+        out.append((day, day is not None and value.startswith("XXXX") and not own))
+    return out
+
+
 def record_days(records: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     """Records with a calendar day: ``doc_id``, ``activity_type``, ``day``,
     ``assumed_year``.
@@ -87,16 +101,10 @@ def record_days(records: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     most frequent one, and is then flagged ``assumed_year``. A record whose
     date names no day is left out.
     """
-    years = document_years(documents, records)
-    corpus_year = pd.Series(list(years.values()), dtype="object").mode()
-    fallback = str(corpus_year.iloc[0]) if len(corpus_year) else ""
-    rows = []
-    for doc_id, kind, value in zip(text(records["doc_id"]), text(records["activity_type"]),
-                                   text(records["date"])):
-        own = years.get(doc_id, "")
-        day = _day(value, own or fallback) if value else None
-        if day is not None:
-            rows.append((doc_id, kind, day, value.startswith("XXXX") and not own))
+    rows = [(doc_id, kind, day, assumed)
+            for doc_id, kind, (day, assumed) in zip(text(records["doc_id"]), text(records["activity_type"]),
+                                                    record_day_column(records, documents))
+            if day is not None]
     return pd.DataFrame(rows, columns=["doc_id", "activity_type", "day", "assumed_year"])
 
 
