@@ -198,7 +198,7 @@ def _derive() -> None:
     contract = [c for f in fields if f.contract for c in f.record_columns]
     added = [c for f in fields if not f.contract for c in f.record_columns]
     bounds = [c for source in DERIVED if source in contract for c in DERIVED[source]]
-    RECORDS[:] = _RECORD_HEAD + contract + _RECORD_TAIL + bounds + added + _RECORD_EXTRA
+    RECORDS[:] = _RECORD_HEAD + contract + _RECORD_TAIL + bounds + _RECORD_EXTRA + added
 
 
 _derive()
