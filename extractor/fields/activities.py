@@ -85,8 +85,17 @@ class Lexicon:
     weak_confidence: float
     max_sentence: int
     summary_words: frozenset[str] = frozenset()
-    # (verbs, object pattern -> slug, window, stop pattern): see retype()
-    retype: tuple[tuple[frozenset[str], list[tuple[re.Pattern[str], str]], int, re.Pattern[str] | None], ...] = ()
+    retype: tuple["Retype", ...] = ()
+
+
+@dataclass(frozen=True)
+class Retype:
+    """One ``retype:`` entry of activities.yaml (see :func:`retype`)."""
+
+    verbs: frozenset[str]
+    objects: tuple[tuple[re.Pattern[str], str], ...]   # object words -> the slug they give
+    window: int
+    stop: re.Pattern[str] | None
 
 
 # --------------------------------------------------------------------------
@@ -126,15 +135,14 @@ def load_lexicon(rules: Rules) -> Lexicon:
     )
 
 
-def _retype(rules: Rules, lex: Any, labels: Any) -> tuple:
+def _retype(rules: Rules, lex: Any, labels: Any) -> tuple[Retype, ...]:
     out = []
     for entry in lex.retype:
         for slug in entry.objects:
             if slug not in labels:
                 raise rules.fail(FILE.name, slug, f"retype object slug {slug!r} is not a slug of the taxonomy")
-        objects = [(re.compile(alternation(words)), str(slug)) for slug, words in entry.objects.items()]
-        stop = _alternation(entry.stop)
-        out.append((frozenset(map(str, entry.verbs)), objects, entry.window, stop))
+        objects = tuple((re.compile(alternation(words)), str(slug)) for slug, words in entry.objects.items())
+        out.append(Retype(frozenset(map(str, entry.verbs)), objects, entry.window, _alternation(entry.stop)))
     return tuple(out)
 
 
@@ -249,14 +257,14 @@ def retype(body: str, trigs: list[Trigger], lex: Lexicon) -> list[Trigger]:
     out = []
     for t in trigs:
         word = body[t.start:t.end]
-        for verbs, objects, window, stop in lex.retype:
-            if word not in verbs:
+        for rt in lex.retype:
+            if word not in rt.verbs:
                 continue
-            after = _CLAUSE_BREAK.split(body[t.end:t.end + window], 1)[0]
-            if stop is not None:
-                cut = stop.search(after)
+            after = _CLAUSE_BREAK.split(body[t.end:t.end + rt.window], 1)[0]
+            if rt.stop is not None:
+                cut = rt.stop.search(after)
                 after = after[:cut.start()] if cut else after
-            hits = [(m.start(), slug) for pat, slug in objects for m in [pat.search(after)] if m]
+            hits = [(m.start(), slug) for pat, slug in rt.objects for m in [pat.search(after)] if m]
             if hits:
                 t = replace(t, slug=min(hits)[1])
             break
@@ -324,7 +332,8 @@ def screen(body: str, sent: Span, trigs: list[Trigger], lex: Lexicon) -> tuple[l
         covered = [t for t in summary if specific - {t.slug}]
         if covered:
             dropped += [Dropped(t, sent, "covered", False) for t in covered]
-            kept = [t for t in kept if t not in covered]
+            gone = set(covered)
+            kept = [t for t in kept if t not in gone]
     return kept, dropped
 
 

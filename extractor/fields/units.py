@@ -120,14 +120,15 @@ class UnitExtractor:
 
     def extract(self, doc: Analysis) -> list[Mention]:
         """Unit mentions of one document, in text order."""
-        cands = self.find(doc)
+        runs = list(runs_with(doc.body, self.suffix_re))
+        cands = self.find(doc, runs)
         forms = self.resolve(doc.body, cands)
         canon = cluster(forms, self.cluster_rules)
         found = mentions_from(forms, canon, doc.body, self.field)
-        found += self._sub_units(doc, found)
+        found += self._sub_units(doc, found, runs)
         return sorted(found + self._credits(doc.body, found), key=lambda m: (m.start, m.end))
 
-    def _sub_units(self, doc: Analysis, found: list[Mention]) -> list[Mention]:
+    def _sub_units(self, doc: Analysis, found: list[Mention], runs: list[tuple[int, int]]) -> list[Mention]:
         """A sub-unit written right after its parent (城管局市政所, 卫健委疾控科):
         the whole is a unit of its own (annotation.md: a working group of a
         unit is its own entry), and the sub-unit's name written alone later
@@ -143,7 +144,7 @@ class UnitExtractor:
         names: dict[str, str] = {}
         for m in found:
             sub = self.sub_unit.match(body, m.end)
-            if sub is None or any(taken[m.end:sub.end()]) or not self._ends_word(doc, m.end, sub.end()):
+            if sub is None or any(taken[m.end:sub.end()]) or not _ends_word(doc, runs, m.end, sub.end()):
                 continue
             value = m.value + sub.group()
             taken[m.start:sub.end()] = b"\1" * (sub.end() - m.start)
@@ -158,11 +159,6 @@ class UnitExtractor:
                     out.append(Mention(field=self.field, text=name, value=value, start=s, end=e))
         return out
 
-    @staticmethod
-    def _ends_word(doc: Analysis, start: int, end: int) -> bool:
-        """``start`` and ``end`` are word boundaries of jieba's segmentation."""
-        toks = doc.tokens(start, min(len(doc.body), end + 4))
-        return any(t.end == end for t in toks) and any(t.start == start for t in toks)
 
     def _credits(self, body: str, found: list[Mention]) -> list[Mention]:
         """Media named in a source or credit frame (来源:X网, X讯, X记者), as
@@ -196,11 +192,12 @@ class UnitExtractor:
         return entities(m for m in mentions if m.field == "unit")
 
     # ------------------------------------------------------------ finder
-    def find(self, doc: Analysis) -> list[Candidate]:
-        """Every organization-shaped span, parents included, before any filtering."""
+    def find(self, doc: Analysis, runs: list[tuple[int, int]]) -> list[Candidate]:
+        """Every organization-shaped span, parents included, before any
+        filtering, in ``runs`` (the suffix-bearing runs of Chinese characters)."""
         body = doc.body
         out: list[Candidate] = []
-        for rs, re_ in runs_with(body, self.suffix_re):
+        for rs, re_ in runs:
             toks = doc.tokens(rs, re_)
             ends = {t.end: i for i, t in enumerate(toks)}
             quants = self.boundary.quantifier_ends(body, max(0, rs - 12), re_)
@@ -354,6 +351,16 @@ class UnitExtractor:
         p1 = set(self._place.findall(mid1))
         p2 = set(self._place.findall(mid2))
         return bool(p1 and p2 and p1 != p2)
+
+
+def _ends_word(doc: Analysis, runs: list[tuple[int, int]], start: int, end: int) -> bool:
+    """``start`` and ``end`` are word boundaries in the jieba tokens of the
+    run that holds them (the run ``find`` segmented: nothing is cut again)."""
+    i = bisect.bisect_right(runs, (start, len(doc.body) + 1)) - 1
+    if i < 0 or not runs[i][0] <= start < end <= runs[i][1]:
+        return False
+    toks = doc.tokens(*runs[i])
+    return any(t.start == start for t in toks) and any(t.end == end for t in toks)
 
 
 def _mark_inner(cands: list[Candidate]) -> None:

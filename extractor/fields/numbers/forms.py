@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 HEAD = "head"
 TAIL = "tail"
 
-# The alternations a form's pattern is built from (see rules._pieces).
+# The alternations a form's pattern is built from (``pieces`` in rules._finder).
 Pieces = Mapping[str, str]
 # (kind, measure as reported, measure as written), or None: not this form's count.
 Measure = tuple[str, str, str]
@@ -37,21 +37,22 @@ Handler = Callable[[re.Match[str], "NumberRules"], "Measure | None"]
 class NumberForm:
     """One way a written number becomes a count.
 
-    ``group`` names the form's span in the combined pattern; ``groups`` are
-    every group of its pattern (the span's end is the last of them that
-    matched); ``pattern(pieces)`` is its regex, ``measure(match, rules)``
-    what it counts, or None when another form decides.
+    ``groups`` are every group of its pattern, the first naming the form's
+    span (the span's end is the last of them that matched);
+    ``pattern(pieces)`` is its regex, ``measure(match, rules)`` what it
+    counts, or None when another form decides.
     """
 
     name: str
     slot: str
     pattern: Callable[[Pieces], str]
     measure: Handler
-    groups: tuple[str, ...] = ()
+    groups: tuple[str, ...]
 
     @property
     def group(self) -> str:
-        return self.groups[0] if self.groups else self.name
+        """The group that names the form's span in the combined pattern."""
+        return self.groups[0]
 
 
 def _money_pattern(p: Pieces) -> str:
