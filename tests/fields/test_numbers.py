@@ -353,3 +353,27 @@ def test_each_number_form_decides_its_span(rules, form, text, kind, word):
 def test_every_number_form_has_a_case():
     from extractor.fields.numbers.forms import FORMS
     assert {c[0] for c in FORM_CASES} == {f.name for f in FORMS}
+
+
+def test_every_word_that_begins_a_number_begins_a_match(rules):
+    """The finder's lookahead tries only positions whose character can begin
+    a match: a qualifier or head word it forgot would lose its numbers."""
+    from extractor.fields.numbers.rules import load_number_rules
+    nr = load_number_rules(rules)
+    data = rules.yaml("numbers.yaml")
+    starters = [w for words in data["qualifiers"]["before"].values() for w in words]
+    starters += [w for words in data["qualifiers"].get("before_bare", {}).values() for w in words]
+    starters += list(data["money"]["prefixes"]) + list(data["percent"]["prefixes"]) + [" "]
+    missed = [w for w in starters
+              if not ((m := nr.finder.match(w + "三百个")) and m.group("num"))]
+    # and every way the numeral itself begins
+    from extractor.fields.numbers.rules import CN_CHARS
+    missed += [n for n in ["7", "٣", "数百", "几"] + list(CN_CHARS)
+               if not ((m := nr.finder.match(n + "个")) and m.group("num"))]
+    assert not missed
+
+
+def test_a_head_form_must_say_what_it_starts_with():
+    from extractor.fields.numbers.forms import HEAD, NumberForm
+    with pytest.raises(ValueError, match="starts with"):
+        NumberForm("pound", HEAD, lambda p: "£", lambda m, nr: None, ("gbp",))

