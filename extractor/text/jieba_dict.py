@@ -10,6 +10,10 @@ next to jieba's own, keyed by Python, jieba and its dictionary file, and
 fall back to jieba's own loading whenever the cache is missing, unreadable
 or a custom dictionary is in use. The result is the same dictionaries,
 entry for entry (tests/test_startup.py).
+
+With rjieba (:mod:`extractor.text.segment`) only the tag table is needed:
+:func:`load_tags` reads it from dict.txt without importing jieba (whose
+import alone costs most of a second), through a cache of its own.
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ import marshal
 import os
 import sys
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 
@@ -45,6 +50,59 @@ def load(cache_dir: str | os.PathLike | None = None) -> tuple[ModuleType, dict[s
     if path:
         _write(path, (jieba.dt.FREQ, jieba.dt.total, tags))
     return jieba, tags
+
+
+@lru_cache(maxsize=4)
+def load_tags(cache_dir: str | None = None) -> tuple[dict[str, str], int]:
+    """jieba's word → tag table and the total count of its dictionary
+    (dict.txt, read the way ``jieba.posseg`` and ``jieba.gen_pfdict`` read
+    it: a word listed twice keeps its last tag and counts twice).
+
+    ``cache_dir`` defaults to the temporary folder, where jieba keeps its own
+    cache."""
+    dict_file = dictionary_file()
+    st = dict_file.stat()
+    key = f"py{sys.version_info[0]}{sys.version_info[1]}-{st.st_size}-{st.st_mtime_ns}"
+    path = Path(cache_dir or tempfile.gettempdir()) / f"extractor-jieba-tags-{key}.marshal"
+    cached = _read_tags(path)
+    if cached is not None:
+        return cached
+    tags: dict[str, str] = {}
+    total = 0
+    with open(dict_file, "rb") as f:
+        for line in f:
+            line = line.strip().decode("utf-8")
+            if line:
+                word, freq, tag = line.split(" ")
+                tags[word] = tag
+                total += int(freq)
+    _write(path, (tags, total))
+    return tags, total
+
+
+def package_folder() -> Path:
+    """jieba's package folder, found without importing jieba."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("jieba")  # finds the package without running it
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("jieba is not installed (it is a dependency: pip install jieba)")
+    return Path(spec.submodule_search_locations[0])
+
+
+def dictionary_file() -> Path:
+    """jieba's dictionary, dict.txt."""
+    return package_folder() / "dict.txt"
+
+
+def _read_tags(path: Path) -> tuple[dict[str, str], int] | None:
+    try:
+        data = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if isinstance(data, tuple) and len(data) == 2 and isinstance(data[0], dict) and isinstance(data[1], int):
+        return data
+    return None
 
 
 def _cache_path(jieba: ModuleType, cache_dir: str | os.PathLike | None) -> Path | None:
