@@ -95,6 +95,22 @@ def test_tag_table_is_jieba_posseg_table():
     assert json.loads(own) == [hashlib.sha256(repr(sorted(tags.items())).encode()).hexdigest(), total]
 
 
+def test_every_dictionary_word_has_jiebas_tag(rust):
+    # rjieba's own tags, and the cached exceptions for the words it segments apart
+    tags, _ = jieba_dict.load_tags()
+    assert {w: t for w, t in tags.items() if rust.tag(w) != t} == {}
+    assert rust.tag("不是一个词语") is None and rust.tag("") is None
+
+
+def test_tag_exceptions_are_cached_and_rebuilt_when_garbled(tmp_path):
+    first = jieba_dict.rjieba_tag_exceptions(str(tmp_path))
+    (cache,) = tmp_path.glob("extractor-rjieba-tags-*.marshal")
+    assert 5_000 < len(first[0]) < 20_000 and first[1] == 60101967
+    cache.write_bytes(b"\x00garbled")
+    jieba_dict.rjieba_tag_exceptions.cache_clear()
+    assert jieba_dict.rjieba_tag_exceptions(str(tmp_path)) == first
+
+
 def test_dictionary_has_what_the_mixed_block_path_assumes():
     tags, _ = jieba_dict.load_tags()
     # no word of letters and digits only (jieba-rs's joined single letters

@@ -11,9 +11,9 @@ fall back to jieba's own loading whenever the cache is missing, unreadable
 or a custom dictionary is in use. The result is the same dictionaries,
 entry for entry (tests/test_startup.py).
 
-With rjieba (:mod:`extractor.text.segment`) only the tag table is needed:
-:func:`load_tags` reads it from dict.txt without importing jieba (whose
-import alone costs most of a second), through a cache of its own.
+With rjieba (:mod:`extractor.text.segment`) jieba's dictionaries are not
+loaded at all: rjieba holds the same dictionary, and
+:func:`rjieba_tag_exceptions` caches the few tags it cannot give by itself.
 """
 from __future__ import annotations
 
@@ -52,32 +52,52 @@ def load(cache_dir: str | os.PathLike | None = None) -> tuple[ModuleType, dict[s
     return jieba, tags
 
 
-@lru_cache(maxsize=4)
-def load_tags(cache_dir: str | None = None) -> tuple[dict[str, str], int]:
+def load_tags() -> tuple[dict[str, str], int]:
     """jieba's word → tag table and the total count of its dictionary
     (dict.txt, read the way ``jieba.posseg`` and ``jieba.gen_pfdict`` read
-    it: a word listed twice keeps its last tag and counts twice).
-
-    ``cache_dir`` defaults to the temporary folder, where jieba keeps its own
-    cache."""
-    dict_file = dictionary_file()
-    st = dict_file.stat()
-    key = f"py{sys.version_info[0]}{sys.version_info[1]}-{st.st_size}-{st.st_mtime_ns}"
-    path = Path(cache_dir or tempfile.gettempdir()) / f"extractor-jieba-tags-{key}.marshal"
-    cached = _read_tags(path)
-    if cached is not None:
-        return cached
+    it: a word listed twice keeps its last tag and counts twice), without
+    importing jieba."""
     tags: dict[str, str] = {}
     total = 0
-    with open(dict_file, "rb") as f:
+    with open(dictionary_file(), "rb") as f:
         for line in f:
             line = line.strip().decode("utf-8")
             if line:
                 word, freq, tag = line.split(" ")
                 tags[word] = tag
                 total += int(freq)
-    _write(path, (tags, total))
     return tags, total
+
+
+@lru_cache(maxsize=4)
+def rjieba_tag_exceptions(cache_dir: str | None = None) -> tuple[dict[str, str], int]:
+    """What rjieba needs besides itself to give jieba's tags: the words of
+    dict.txt whose tag ``rjieba.tag(word)`` does not give (it segments them
+    apart: 一两条 → 一|两条; about 8,400 of 349,000), with their tags, and
+    dict.txt's total count. Every other dictionary word's tag is rjieba's
+    own (the same dict.txt, tests/test_segment.py).
+
+    Computed from dict.txt once and cached in ``cache_dir`` (default: the
+    temporary folder), keyed by Python, dict.txt and rjieba's build, so a
+    process loads 8,400 entries instead of parsing 349,000 lines."""
+    import importlib.util
+
+    import rjieba
+
+    dict_file = dictionary_file()
+    spec = importlib.util.find_spec("rjieba")
+    libs = sorted(Path(spec.origin).parent.glob("rjieba*.so")) + sorted(Path(spec.origin).parent.glob("rjieba*.pyd"))
+    stamp = "-".join(f"{p.stat().st_size}-{p.stat().st_mtime_ns}" for p in [dict_file, *libs[:1]])
+    key = f"py{sys.version_info[0]}{sys.version_info[1]}-{stamp}"
+    path = Path(cache_dir or tempfile.gettempdir()) / f"extractor-rjieba-tags-{key}.marshal"
+    cached = _read_pair(path)
+    if cached is not None:
+        return cached
+    tags, total = load_tags()
+    tag = rjieba.tag
+    exceptions = {w: t for w, t in tags.items() if tag(w, False) != [(w, t)]}
+    _write(path, (exceptions, total))
+    return exceptions, total
 
 
 def package_folder() -> Path:
@@ -95,7 +115,7 @@ def dictionary_file() -> Path:
     return package_folder() / "dict.txt"
 
 
-def _read_tags(path: Path) -> tuple[dict[str, str], int] | None:
+def _read_pair(path: Path) -> tuple[dict[str, str], int] | None:
     try:
         data = marshal.loads(path.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):

@@ -37,8 +37,11 @@ xwlb-2020 and hkcnews-2020, tests/test_segment_corpus.py):
    text can hold (it starts with NUL) is added with the missing count.
 
 Tags are jieba's dictionary tags (dict.txt's third column, as
-``jieba.posseg`` reads it), None for a word not in the dictionary; with
-rjieba they come from one cache of the table (:mod:`extractor.text.jieba_dict`).
+``jieba.posseg`` reads it), None for a word not in the dictionary. rjieba
+holds the same table; the 8,400 words whose tag it cannot give by itself
+(it segments them apart) come from a small cache
+(:func:`extractor.text.jieba_dict.rjieba_tag_exceptions`), so no process
+loads jieba's dictionaries in Python.
 """
 from __future__ import annotations
 
@@ -48,6 +51,7 @@ import re
 import sys
 import threading
 from collections.abc import Iterable
+from itertools import accumulate, repeat
 from typing import Callable, NamedTuple
 
 log = logging.getLogger(__name__)
@@ -78,6 +82,9 @@ class Token(NamedTuple):
     tag: str | None  # jieba dictionary tag, None for out-of-vocabulary words
 
 
+_tuple_new = tuple.__new__
+
+
 class _Rust:
     """jieba's segmentation computed by jieba-rs (see the module docstring)."""
 
@@ -90,9 +97,32 @@ class _Rust:
         if not _Rust._filled:  # once per process: it is rjieba's shared instance
             rjieba.add_word(_TOTAL_FILLER, _DUPLICATE_COUNT, "x")
             _Rust._filled = True
+        from .jieba_dict import rjieba_tag_exceptions
+
         self._cut = rjieba.cut
+        self._tag = rjieba.tag
         self._has_word = rjieba.has_word
+        self._exceptions = rjieba_tag_exceptions()[0]
         self._hmm: Callable[[str], list[str]] | None = None
+
+    def tagged(self, text: str) -> tuple[list[str], list[str | None]]:
+        """jieba's words of ``text`` and their dictionary tags."""
+        if not _NOT_HAN.search(text):
+            # rjieba.tag is its cut, each word with its dictionary tag (a
+            # guess for words not in the dictionary, which jieba leaves None).
+            pairs = self._tag(text)
+            words = [w for w, _ in pairs]
+            has = self._has_word
+            return words, [t if has(w) else None for w, t in pairs]
+        words = self.words(text)
+        return words, list(map(self.tag, words))
+
+    def tag(self, word: str) -> str | None:
+        """jieba's dictionary tag of ``word`` (None: not in the dictionary)."""
+        t = self._exceptions.get(word)
+        if t is not None or not self._has_word(word):
+            return t
+        return self._tag(word, False)[0][1]  # one word: rjieba.tag keeps it whole (else an exception)
 
     def words(self, text: str) -> list[str]:
         if not _NOT_HAN.search(text):
@@ -220,10 +250,15 @@ class _Python:
     def __init__(self) -> None:
         from . import jieba_dict
 
-        self._jieba, self.tags = jieba_dict.load()
+        self._jieba, self._tags = jieba_dict.load()
+        self.tag = self._tags.get
 
     def words(self, text: str) -> list[str]:
         return self._jieba.lcut(text)
+
+    def tagged(self, text: str) -> tuple[list[str], list[str | None]]:
+        words = self._jieba.lcut(text)
+        return words, list(map(self.tag, words))
 
 
 def _jieba_customized(total: int) -> bool:
@@ -251,7 +286,7 @@ def choose_backend() -> str:
         return "jieba"
     from . import jieba_dict
 
-    return "jieba" if _jieba_customized(jieba_dict.load_tags()[1]) else "rjieba"
+    return "jieba" if _jieba_customized(jieba_dict.rjieba_tag_exceptions()[1]) else "rjieba"
 
 
 class Segmenter:
@@ -268,22 +303,13 @@ class Segmenter:
             raise ValueError(f"unknown segmenter {backend!r}: one of {', '.join(BACKENDS)}")
         self._wanted = backend
         self._backend: _Rust | _Python | None = None
-        self._tags: dict[str, str] = {}
 
     def _load(self) -> _Rust | _Python:
         if self._backend is None:
             with self._lock:
                 if self._backend is None:
                     name = self._wanted or choose_backend()
-                    if name == "rjieba":
-                        from . import jieba_dict
-
-                        backend: _Rust | _Python = _Rust()
-                        self._tags = jieba_dict.load_tags()[0]
-                    else:
-                        backend = _Python()
-                        self._tags = backend.tags
-                    self._backend = backend
+                    self._backend = _Rust() if name == "rjieba" else _Python()
         return self._backend
 
     def load(self) -> None:
@@ -301,30 +327,27 @@ class Segmenter:
 
     def tokenize(self, body: str, start: int, end: int) -> list[Token]:
         """Tokens of ``body[start:end]`` with offsets into ``body``."""
-        words = self._load().words
-        tag = self._tags.get
+        tagged = self._load().tagged
         toks: list[Token] = []
-        add = toks.append
         # Real runs between punctuation are short; an endless one (adversarial
         # input) is cut into chunks, since jieba's cost grows faster than its length.
         for cs in range(start, end, CHUNK):
-            pos = cs
-            for w in words(body[cs:min(cs + CHUNK, end)]):
-                e = pos + len(w)
-                add(Token(pos, e, w, tag(w)))
-                pos = e
+            ws, tags = tagged(body[cs:min(cs + CHUNK, end)])
+            bounds = list(accumulate(map(len, ws), initial=cs))
+            # Built by C loops (map, zip, accumulate): a Python loop making
+            # the tuples one by one cost more than segmenting.
+            toks.extend(map(_tuple_new, repeat(Token), zip(bounds, bounds[1:], ws, tags)))
         return toks
 
     def tag(self, word: str) -> str | None:
         """jieba's dictionary tag of ``word``, None when it is not a word of it."""
-        self._load()
-        return self._tags.get(word)
+        return self._load().tag(word)
 
     def is_place(self, word: str, endings: Iterable[str]) -> bool:
         """Whether jieba's dictionary knows ``word`` + an ending (市, 省) as a place:
         a cheap gazetteer test (武汉 -> 武汉市)."""
-        self._load()
-        return self._tags.get(word) == "ns" and any(self._tags.get(word + e) == "ns" for e in endings)
+        tag = self._load().tag
+        return tag(word) == "ns" and any(tag(word + e) == "ns" for e in endings)
 
 
 SEGMENTER = Segmenter()
