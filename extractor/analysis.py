@@ -20,7 +20,7 @@ from .text.sentences import Span, clauses, sentences
 
 if TYPE_CHECKING:
     from .fields.activities import Trigger
-    from .fields.names.segment import Token
+    from .text.segment import Token
 
 # A paragraph is a line with some text on it (blank lines separate nothing
 # more than a line break does): one that starts, after blanks, with a
@@ -102,7 +102,7 @@ class Analysis:
         key = (start, end)
         found = self._tokens.get(key)
         if found is None:
-            from .fields.names.segment import SEGMENTER
+            from .text.segment import SEGMENTER
 
             found = self._tokens[key] = SEGMENTER.tokenize(self.body, start, end)
         return found

@@ -5,7 +5,7 @@ collective, places such as 武汉 are neither units nor communities)."""
 from __future__ import annotations
 
 from ..fields import communities, units
-from ..fields.names.segment import SEGMENTER
+from ..text.segment import SEGMENTER
 from ..ruleset import Rules
 from ..text.patterns import only_made_of
 

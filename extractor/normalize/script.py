@@ -1,12 +1,10 @@
 """Script detection: simplified, traditional or mixed, before conversion."""
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from .convert import chars_to_simplified, to_traditional
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 # A text whose script-specific characters are at least this share traditional
 # is "traditional"; at most (1 - share) is "simplified"; between is "mixed".
 # Short repeated simplified captions inside a traditional page (a common
@@ -23,7 +21,9 @@ def detect_script(text: str) -> str:
     are not also a traditional character).
     """
     trad_only, simp_only = _script_sets()
-    chars = set(_HAN.findall(text))
+    # Both sets hold Han characters only, so the text's own set of characters
+    # (one C pass) intersects them as its Han characters would.
+    chars = set(text)
     trad = len(chars & trad_only)
     simp = len(chars & simp_only)
     if trad + simp < MIN_EVIDENCE or trad == 0:

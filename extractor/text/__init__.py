@@ -1,1 +1,1 @@
-"""Text utilities shared by every extractor: sentences and numerals."""
+"""Text utilities shared by every extractor: sentences, numerals and word segmentation."""
