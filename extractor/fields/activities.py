@@ -25,7 +25,7 @@ from typing import Any
 from extractor.analysis import Analysis, Dropped
 from extractor.document import Context, Record
 from extractor.ruleset import Rules, line_of, load_rules
-from extractor.rulespec import Int, ListOf, MapOf, Number, Regex, RuleFile, Section, Word, Words, opt
+from extractor.rulespec import Choice, Int, ListOf, MapOf, Number, Regex, RuleFile, Section, Word, Words, opt
 from extractor.text.patterns import alternation
 from extractor.text.sentences import Span, clauses
 
@@ -43,6 +43,7 @@ FILE = RuleFile("activities.yaml", Section({
                          "require_any": opt(Words(), [])}),
     "weak_confidence": opt(Number(0, 1, open_lo=True), 0.6),
     "max_sentence": opt(Int(0), 200),
+    "record_per": opt(Choice("sentence", "clause_run"), "sentence"),
     "summary_words": opt(Words(), []),
     "retype": opt(ListOf(Section({"verbs": Words(1), "objects": MapOf(Words(1), min_items=1),
                                   "window": Int(1), "stop": opt(Words(), [])})), []),
@@ -86,6 +87,7 @@ class Lexicon:
     max_sentence: int
     summary_words: frozenset[str] = frozenset()
     retype: tuple["Retype", ...] = ()
+    record_per: str = "sentence"
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ def load_lexicon(rules: Rules) -> Lexicon:
         max_sentence=lex.max_sentence,
         summary_words=_summary_words(rules, lex, literal_kind),
         retype=_retype(rules, lex, labels),
+        record_per=lex.record_per,
     )
 
 
@@ -389,17 +392,20 @@ def _window(body: str, outer: Span, t: Trigger, max_len: int) -> Span:
 
 
 def group_records(doc: Analysis, sent: Span, trigs: list[Trigger], lex: Lexicon) -> list[Record]:
-    """One record per (evidence span, activity type); its trigger is the
-    first strong one, else the first weak one (and a lower confidence)."""
+    """One record per (evidence span, activity type, mention); its trigger is
+    the first strong one, else the first weak one (and a lower confidence).
+    A mention is the whole sentence, or with ``record_per: clause_run`` each
+    run of adjacent clauses naming that type (see :func:`_mentions`)."""
     body = doc.body
-    groups: dict[tuple[int, int, str], list[Trigger]] = {}
+    groups: dict[tuple[int, int, str, int], list[Trigger]] = {}
     parts = doc.clauses(sent) if sent.end - sent.start > lex.max_sentence else None
     starts = [c.start for c in parts] if parts else None
-    for t in trigs:
+    mention = _mentions(doc, sent, trigs) if lex.record_per == "clause_run" else [0] * len(trigs)
+    for t, m in zip(trigs, mention):
         span = evidence_span(body, sent, t, lex.max_sentence, parts, starts)
-        groups.setdefault((span.start, span.end, str(t.slug)), []).append(t)
+        groups.setdefault((span.start, span.end, str(t.slug), m), []).append(t)
     out = []
-    for (start, end, slug), ts in groups.items():
+    for (start, end, slug, _), ts in groups.items():
         strong = [t for t in ts if not t.weak]
         head = (strong or ts)[0]
         out.append(Record(
@@ -412,6 +418,23 @@ def group_records(doc: Analysis, sent: Span, trigs: list[Trigger], lex: Lexicon)
             source="rule",
             confidence=1.0 if strong else lex.weak_confidence,
         ))
+    return out
+
+
+def _mentions(doc: Analysis, sent: Span, trigs: list[Trigger]) -> list[int]:
+    """Which mention of its type each trigger (in text order) belongs to: a
+    type named in clauses 1-2 and again in clause 5 of a sentence is two
+    pieces of work (填写台账, 查看健康码 …, 核对信息), a type named in one clause or
+    in adjacent ones (入户排查,逐户登记) is one. The id is the run's first clause."""
+    starts = [c.start for c in doc.clauses(sent)]
+    last: dict[str | None, tuple[int, int]] = {}   # slug -> (its last clause, its run's id)
+    out = []
+    for t in trigs:
+        clause = bisect.bisect_right(starts, t.start) - 1
+        prev = last.get(t.slug)
+        run = prev[1] if prev is not None and clause - prev[0] <= 1 else clause
+        last[t.slug] = (clause, run)
+        out.append(run)
     return out
 
 

@@ -19,7 +19,7 @@ from extractor.document import Context
 from extractor.fields.activities import ActivityExtractor
 from extractor.ruleset import RuleError, Rules
 
-CASES = cases("activities", expect=("types", "triggers?"), inputs=("text",))
+CASES = cases("activities", expect=("types", "triggers?", "counts?"), inputs=("text",))
 RULES_PATH = REPO / "rules" / "activities.yaml"
 
 try:
@@ -50,7 +50,7 @@ def check_invariants(body: str, records, max_len: int) -> None:
         assert 0 < len(r.sentence) <= max(max_len, len(r.trigger))
         assert r.source == "rule" and 0 < r.confidence <= 1
         assert not any(r.args.values())
-        key = (r.start, r.end, r.activity_type)
+        key = (r.start, r.end, r.activity_type, r.trigger_start)
         assert key not in keys, f"two records for {key}"
         keys.add(key)
 
@@ -68,6 +68,8 @@ def test_case(extractor, case):
         (r.activity_type, r.trigger) for r in records]
     for slug, trigger in (expect.get("triggers") or {}).items():
         assert trigger in {r.trigger for r in records if r.activity_type == slug}
+    for slug, n in (expect.get("counts") or {}).items():
+        assert sum(r.activity_type == slug for r in records) == n, slug
     check_invariants(body, records, extractor.lexicon.max_sentence)
 
 
