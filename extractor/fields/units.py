@@ -234,6 +234,8 @@ class UnitExtractor:
                 break
             start, stopper = self.boundary.scan(toks, c, toks[c].start, e, floor, self.internal, self.single)
         start = self._drop_leading_verb(toks, start, stopper, m.start())
+        if m.group() in self.abbreviations:
+            start = self._named_modifier(toks, start, m.start())
         quantified = (floor > run_start and start == floor) or self._counted(body, start)
         c = Candidate(start, e, m.group(), m.start(), stopper, quantified)
         if c.head in self.one_word_generic and start < m.start():
@@ -254,6 +256,22 @@ class UnitExtractor:
                       or (tag in self.prep_tags and first.tag in self.verb_tags))
         return first.end if verb_first and first.end <= head_start else start
 
+    def _named_modifier(self, toks: list[Token], start: int, head_start: int) -> int:
+        """A name that stands alone (国务院, 党中央, 特区政府) keeps on its left
+        only words that can name something: places and organizations, an
+        administrative character, nouns and unknown words of two or more
+        characters (香港特区政府, 市纪委, 全国人大);
+        the first other word and all before it are no part of it
+        (经|国务院, 宣传|党中央, 整个|特区政府)."""
+        i = token_index(toks, head_start) - 1
+        while i >= 0 and toks[i].start >= start:
+            t = toks[i]
+            if not (t.tag in self.proper_tags or t.word in self.proper_chars
+                    or (len(t.word) > 1 and t.tag in (None, "n", "nt", "nz"))):
+                return t.end
+            i -= 1
+        return start
+
     def _proper(self, body: str, toks: list[Token], start: int, head_start: int) -> bool:
         """Whether the modifier ``body[start:head_start]`` names something (not 邮轮 of 邮轮公司)."""
         if any(ch in self.proper_chars for ch in body[start:head_start]):
@@ -270,15 +288,16 @@ class UnitExtractor:
             i += 1
         return False
 
-    @staticmethod
-    def _split_head(toks: list[Token], m: re.Match[str]) -> int | None:
-        """A multi-character suffix that jieba glued to the next word (小组|会议):
-        the token holding it, when what follows the suffix is a word itself."""
+    def _split_head(self, toks: list[Token], m: re.Match[str]) -> int | None:
+        """A multi-character suffix that jieba glued to the next word (小组|会议)
+        or particle (卫生健康委|和): the token holding it, when what follows the
+        suffix is a word itself or a character that stops names."""
         if len(m.group()) < 2:
             return None
         k = token_index(toks, m.end() - 1)
         rest = toks[k].word[m.end() - toks[k].start:]
-        return k if len(rest) >= 2 and SEGMENTER.tag(rest) is not None else None
+        word = len(rest) >= 2 and SEGMENTER.tag(rest) is not None
+        return k if word or rest in self.boundary.stop_chars else None
 
     def _joined(self, toks: list[Token], start: int, head_start: int) -> int | None:
         """Index of the noun before a conjunction that is inside the name
