@@ -39,7 +39,7 @@ class Tables:
 
 def extract(paths: Path_ | Iterable[Path_], rules: Path_ | None = None, method: str | None = None,
             settings: Settings | None = None, workers: int = 1,
-            columns: InputColumns | None = None) -> Tables:
+            columns: InputColumns | None = None, reference_date: str | None = None) -> Tables:
     """Run the pipeline on files and folders and return the three tables.
 
     ``paths``: a path or a list of paths (files of any type the CLI reads,
@@ -47,22 +47,26 @@ def extract(paths: Path_ | Iterable[Path_], rules: Path_ | None = None, method: 
     ``FileNotFoundError`` naming it, before any work. For texts use
     :func:`extract_texts`, for a DataFrame :func:`extract_frame`.
     ``columns`` names the fields of JSONL and CSV files (the CLI's
-    ``--text-column`` …). ``rules`` and ``method`` override the fields of
+    ``--text-column`` …). ``rules``, ``method`` and ``reference_date``
+    (``YYYY-MM-DD``: the CLI's ``--reference-date``) override the fields of
     ``settings``.
     """
     inputs = checked_paths(paths, "extract")
     columns = columns or InputColumns()
-    return _tables(iter_documents(inputs, columns), settings, rules, method, workers, columns.kept_columns())
+    return _tables(iter_documents(inputs, columns), _settings(settings, rules, method, reference_date),
+                   workers, columns.kept_columns())
 
 
 def extract_texts(texts: str | Iterable[str], ids: Sequence[Any] | None = None,
                   published: str | Sequence[Any] | None = None, rules: Path_ | None = None,
-                  method: str | None = None, settings: Settings | None = None, workers: int = 1) -> Tables:
+                  method: str | None = None, settings: Settings | None = None, workers: int = 1,
+                  reference_date: str | None = None) -> Tables:
     """The three tables for raw texts (one string, or a list of them).
 
     ``ids``: one per text (default ``text-1``, ``text-2`` …). ``published``:
     an ISO date for all texts, or one per text (None where unknown); like a
     JSONL ``published`` field, it wins over a date found in the text.
+    ``reference_date``: as for :func:`extract`.
     """
     if isinstance(texts, str):
         texts = [texts]
@@ -78,7 +82,7 @@ def extract_texts(texts: str | Iterable[str], ids: Sequence[Any] | None = None,
     frame = pd.DataFrame({"text": texts, "id": [str(i) for i in ids], "published": dates}, dtype=object)
     roles = {"text": "text", "id": "id", "published": "published"}
     docs = (_as_text(doc) for doc in frame_documents(frame, roles))
-    return _tables(docs, settings, rules, method, workers)
+    return _tables(docs, _settings(settings, rules, method, reference_date), workers)
 
 
 def _as_text(doc: Document) -> Document:
@@ -88,7 +92,8 @@ def _as_text(doc: Document) -> Document:
 
 def extract_frame(df: pd.DataFrame, text: str = "text", id: str | None = None, published: str | None = None,
                   title: str | None = None, keep: Sequence[str] | None = None, rules: Path_ | None = None,
-                  method: str | None = None, settings: Settings | None = None, workers: int = 1) -> Tables:
+                  method: str | None = None, settings: Settings | None = None, workers: int = 1,
+                  reference_date: str | None = None) -> Tables:
     """The three tables for the texts in a DataFrame column.
 
     ``text``, ``id``, ``published`` and ``title`` name columns (``id=None``:
@@ -96,7 +101,8 @@ def extract_frame(df: pd.DataFrame, text: str = "text", id: str | None = None, p
     passed through to ``documents``, after its own columns (one named like
     one of those gets the prefix ``input_``), and ``documents`` has ``df``'s
     index, so ``df.join(tables.documents)`` lines them up. ``mentions`` and
-    ``records`` refer to documents by ``doc_id``.
+    ``records`` refer to documents by ``doc_id``. ``reference_date``: as
+    for :func:`extract`.
     """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"extract_frame takes a pandas DataFrame, not {type(df).__name__}; "
@@ -112,7 +118,7 @@ def extract_frame(df: pd.DataFrame, text: str = "text", id: str | None = None, p
     unknown = [str(c) for c in kept if c not in df.columns]
     if unknown:
         raise KeyError(f"keep: no such column(s) in the DataFrame: {', '.join(unknown)}")
-    tables = _tables(frame_documents(df, roles), settings, rules, method, workers)
+    tables = _tables(frame_documents(df, roles), _settings(settings, rules, method, reference_date), workers)
     docs = tables.documents
     docs.index = df.index
     extra = df[kept].copy()
@@ -150,9 +156,8 @@ def _short(s: str, n: int = 80) -> str:
     return repr(s if len(s) <= n else s[:n] + "…")
 
 
-def _tables(docs: Iterable[Document], settings: Settings | None, rules: Path_ | None,
-            method: str | None, workers: int, keep: Sequence[str] = ()) -> Tables:
-    results = map_documents(docs, _settings(settings, rules, method), workers)
+def _tables(docs: Iterable[Document], settings: Settings, workers: int, keep: Sequence[str] = ()) -> Tables:
+    results = map_documents(docs, settings, workers)
     return Tables(*result_frames(results, keep))
 
 
@@ -161,23 +166,27 @@ def extract_to(outdir: Path_, inputs: Iterable[Path_], fmt: str = "csv",
                settings: Settings | None = None, workers: int = 1, resume: bool = False,
                engine: str = "local", scheduler: str | None = None,
                checkpoint_every: float = COMMIT_EVERY, overwrite: bool = False,
-               columns: InputColumns | None = None, excel_csv: bool = False) -> Summary:
+               columns: InputColumns | None = None, excel_csv: bool = False,
+               reference_date: str | None = None) -> Summary:
     """Run the pipeline on paths (as :func:`extract` takes them) and write
     the three tables into ``outdir`` (see :func:`extractor.engine.run_to`
     for the engines, ``resume``, ``checkpoint_every``, ``overwrite``,
     ``columns`` and ``excel_csv``)."""
     inputs = checked_paths(inputs, "extract_to")
-    return run_to(outdir, inputs, _settings(settings, rules, method), fmt=fmt, workers=workers,
+    return run_to(outdir, inputs, _settings(settings, rules, method, reference_date), fmt=fmt, workers=workers,
                   resume=resume, engine=engine, scheduler=scheduler, checkpoint_every=checkpoint_every,
                   overwrite=overwrite, columns=columns, excel_csv=excel_csv)
 
 
-def _settings(settings: Settings | None, rules: Path_ | None, method: str | None) -> Settings:
+def _settings(settings: Settings | None, rules: Path_ | None, method: str | None,
+              reference_date: str | None = None) -> Settings:
     settings = settings or Settings()
     if rules is not None:
         settings = settings.with_(rules=os.fspath(rules))
     if method is not None:
         settings = settings.with_(method=method)
+    if reference_date is not None:
+        settings = settings.with_(reference_date=reference_date)
     return settings
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass, replace
+from typing import Any
 
 METHODS = ("rule", "model", "hybrid")
 # hybrid unless EXTRACTOR_METHOD says otherwise (the way EXTRACTOR_RULES
@@ -45,6 +46,13 @@ class Settings:
     max_seconds: float = 120.0
     reference_date: str | None = None
     with_body: bool = False
+
+    def row_options(self) -> dict[str, Any]:
+        """The settings that shape the rows a run writes, as a progress file
+        records them (a run is resumed only with the same ones)."""
+        where = lambda p: None if p is None else os.path.abspath(p)
+        return {"method": self.method, "rules": where(self.rules), "model": where(self.model),
+                "reference_date": self.reference_date, "with_body": self.with_body}
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:

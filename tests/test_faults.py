@@ -303,11 +303,11 @@ def test_signal_stops_at_a_checkpoint_then_resume(long_corpus, tmp_path, signum,
 
 
 # ---------------------------------------------------------------- the progress file
-def _interrupted_run(corpus: Path, out: Path, monkeypatch, capsys) -> None:
+def _interrupted_run(corpus: Path, out: Path, monkeypatch, capsys, *extra: str) -> None:
     """``out`` as a run stopped mid-way by a full disk leaves it."""
     with monkeypatch.context() as m:
         m.setattr(tables, "open", FullDisk(100_000).open, raising=False)
-        assert _extract(corpus, out) == 3
+        assert _extract(corpus, out, *extra) == 3
     capsys.readouterr()
 
 
@@ -369,6 +369,23 @@ def test_progress_file_of_other_inputs(corpus, references, tmp_path, monkeypatch
                                  f"or add --overwrite to start again")
     assert _extract(corpus, out, "--resume") == 0
     _assert_same(out, references["csv"], "csv")
+
+
+@pytest.mark.parametrize("first,then,said", [
+    (("--reference-date", "2020-06-01"), (), "--reference-date 2020-06-01 (now off)"),
+    ((), ("--with-body",), "--with-body off (now on)"),
+    (("--method", "rule"), ("--method", "hybrid"), "--method rule (now hybrid)"),
+], ids=["reference-date", "with-body", "method"])
+def test_progress_file_of_other_options(corpus, tmp_path, monkeypatch, capsys, first, then, said):
+    # Rows made with another reference date, body column or method would
+    # mix with these in one table.
+    out = tmp_path / "out"
+    _interrupted_run(corpus, out, monkeypatch, capsys, *first)
+    assert _extract(corpus, out, "--resume", *then) == 2
+    assert _one_line(capsys) == (f"extractor: {out} holds an interrupted run made with other options: "
+                                 f"{said}; --resume continues it only with the same options: give those, "
+                                 f"or add --overwrite to start again")
+    assert _extract(corpus, out, "--resume", *first) == 0
 
 
 def test_interrupted_run_is_not_restarted_silently(corpus, tmp_path, monkeypatch, capsys):

@@ -65,3 +65,21 @@ def test_cli_reference_date(tmp_path):
     assert bad.returncode == 2
     assert bad.stderr.strip().splitlines() == [
         "extractor: reference date '10.1.2020' is not a day written YYYY-MM-DD (e.g. 2020-03-01)"]
+
+
+@pytest.mark.parametrize("call", ["extract", "extract_texts", "extract_frame", "extract_to"])
+def test_every_api_function_takes_reference_date(tmp_path, call):
+    path = tmp_path / "a.txt"
+    path.write_text(NO_DATE, encoding="utf-8")
+    kw = {"method": "rule", "reference_date": "2020-01-10"}
+    if call == "extract":
+        t = extractor.extract(path, **kw)
+    elif call == "extract_texts":
+        t = extractor.extract_texts(NO_DATE, **kw)
+    elif call == "extract_frame":
+        t = extractor.extract_frame(pd.DataFrame({"text": [NO_DATE]}), **kw)
+    else:
+        extractor.extract_to(tmp_path / "out", [path], **kw)
+        t = extractor.read_tables(tmp_path / "out")
+    assert list(t.documents["reference_date"]) == ["2020-01-10"]
+    assert "2019-12-30" in _dates(t, t.documents["doc_id"].iloc[0])

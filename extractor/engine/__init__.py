@@ -150,7 +150,8 @@ def run_to(outdir: str | os.PathLike, inputs: Iterable, settings: Settings | Non
     summary = Summary()
     with StopSignals() as stop:
         writer = TableWriter(outdir, fmt, resume=resume, commit_every=checkpoint_every, overwrite=overwrite,
-                             inputs=inputs, keep=columns.kept_columns(), excel_csv=excel_csv)
+                             inputs=inputs, keep=columns.kept_columns(), excel_csv=excel_csv,
+                             options=settings.row_options())
         try:
             mapper = open_engine(settings, workers, engine, scheduler)
             try:

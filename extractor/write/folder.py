@@ -124,13 +124,13 @@ class OutputFolder:
     per table), or ``None``."""
 
     def __init__(self, path: Path, fmt: str, resume: bool, overwrite: bool,
-                 inputs: dict[str, Any] | None = None):
+                 inputs: dict[str, Any] | None = None, options: dict[str, Any] | None = None):
         self.path, self.fmt = path, fmt
         self.created = _make_folder(path)
         self.lock = FolderLock(path)
         try:
             self.lock.acquire()
-            self.state = None if overwrite else _check_contents(path, fmt, resume, inputs)
+            self.state = None if overwrite else _check_contents(path, fmt, resume, inputs, options)
         except OSError as e:
             self.release()
             raise OutputError(f"cannot write to --out {path}: {e.strerror or e}") from e
@@ -185,8 +185,8 @@ def _make_folder(path: Path) -> bool:
     return True
 
 
-def _check_contents(folder: Path, fmt: str, resume: bool,
-                    inputs: dict[str, Any] | None) -> dict[str, int] | None:
+def _check_contents(folder: Path, fmt: str, resume: bool, inputs: dict[str, Any] | None,
+                    options: dict[str, Any] | None = None) -> dict[str, int] | None:
     """Refuse what a run into ``folder`` would overwrite or mix; the
     checkpoint to resume from, if any."""
     state = folder / STATE_FILE
@@ -194,7 +194,7 @@ def _check_contents(folder: Path, fmt: str, resume: bool,
         raise OutputError(f"{folder} holds an interrupted run; add --resume to continue it, "
                           f"or --overwrite to start again")
     # A progress file of another format is named as such before its tables count as foreign.
-    offsets = read_state(folder, fmt, inputs) if state.exists() else None
+    offsets = read_state(folder, fmt, inputs, options) if state.exists() else None
     others = list(dict.fromkeys(
         p.name for other in FORMATS if other != fmt for name in TABLES
         for p in (table_path(folder, name, other), partial_path(folder, name, other)) if p.exists()))
@@ -219,12 +219,35 @@ def _check_contents(folder: Path, fmt: str, resume: bool,
     return None
 
 
-def read_state(folder: Path, fmt: str, inputs: dict[str, Any] | None = None) -> dict[str, int]:
+# The options of a run that shape its rows, as the CLI spells them: a run is
+# resumed only with the same ones (rows of two kinds would mix in one table).
+OPTION_FLAGS = {"method": "--method", "rules": "--rules", "model": "--model",
+                "reference_date": "--reference-date", "with_body": "--with-body",
+                "keep": "--keep-columns"}
+
+
+def _option_differences(recorded: dict[str, Any], given: dict[str, Any]) -> list[str]:
+    def said(value: Any) -> str:
+        return "off" if value in (None, False, [], "") else "on" if value is True else str(value)
+    return [f"{OPTION_FLAGS.get(k, k)} {said(recorded.get(k))} (now {said(given.get(k))})"
+            for k in sorted(set(recorded) | set(given)) if recorded.get(k) != given.get(k)]
+
+
+def read_state(folder: Path, fmt: str, inputs: dict[str, Any] | None = None,
+               options: dict[str, Any] | None = None) -> dict[str, int]:
     """The offsets of the progress file in ``folder``, checked against the
-    run resuming it (its format and :func:`inputs_record`) and the tables
-    beside it; :class:`OutputError` saying what is wrong otherwise."""
+    run resuming it (its format, :func:`inputs_record` and the options that
+    shape rows, see :data:`OPTION_FLAGS`) and the tables beside it;
+    :class:`OutputError` saying what is wrong otherwise."""
     path = folder / STATE_FILE
     state = _parse_state(path)
+    recorded_options = state.get("options")
+    if options is not None and isinstance(recorded_options, dict):
+        differ = _option_differences(recorded_options, options)
+        if differ:
+            raise OutputError(f"{folder} holds an interrupted run made with other options: "
+                              f"{'; '.join(differ)}; --resume continues it only with the same options: "
+                              f"give those, or add --overwrite to start again")
     if state["format"] != fmt:
         raise OutputError(f"{folder} holds an interrupted run in {state['format']} format, not {fmt}; "
                           f"continue it with --format {state['format']} --resume, "

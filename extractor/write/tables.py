@@ -205,7 +205,7 @@ class TableWriter:
     def __init__(self, outdir: os.PathLike | str, fmt: str = "csv", resume: bool = False,
                  commit_every: float = COMMIT_EVERY, overwrite: bool = False,
                  inputs: Iterable[Any] | None = None, keep: Iterable[str] = (),
-                 excel_csv: bool = False):
+                 excel_csv: bool = False, options: dict[str, Any] | None = None):
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         if resume and overwrite:
@@ -227,7 +227,9 @@ class TableWriter:
         # False while a document's rows are half written: no checkpoint then.
         self.whole = True
         self.inputs = inputs_record(inputs)
-        self.folder = OutputFolder(self.outdir, fmt, resume=resume, overwrite=overwrite, inputs=self.inputs)
+        self.options = None if options is None else {**options, "keep": keep}
+        self.folder = OutputFolder(self.outdir, fmt, resume=resume, overwrite=overwrite, inputs=self.inputs,
+                                   options=self.options)
 
     def open(self) -> "TableWriter":
         """Open the tables (cut back to the last checkpoint under ``resume``)."""
@@ -322,6 +324,8 @@ class TableWriter:
                 state = {"format": self.fmt, "offsets": offsets}
                 if self.inputs is not None:
                     state["inputs"] = self.inputs
+                if self.options is not None:
+                    state["options"] = self.options
                 f.write(json.dumps(state))
             os.replace(tmp, self.state)
         self.last_commit = time.monotonic()
