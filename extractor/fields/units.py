@@ -290,13 +290,15 @@ class UnitExtractor:
 
     def _split_head(self, toks: list[Token], m: re.Match[str]) -> int | None:
         """A multi-character suffix that jieba glued to the next word (小组|会议)
-        or particle (卫生健康委|和): the token holding it, when what follows the
-        suffix is a word itself or a character that stops names."""
-        if len(m.group()) < 2:
-            return None
+        or particle (卫生健康委|和), or a one-character one glued to its head's
+        title (房屋局|局长): the token holding it, when what follows the suffix
+        is a word itself or a character that stops names."""
         k = token_index(toks, m.end() - 1)
         rest = toks[k].word[m.end() - toks[k].start:]
         word = len(rest) >= 2 and SEGMENTER.tag(rest) is not None
+        if len(m.group()) < 2:
+            # a one-character suffix only before its own head's title (局|局长, 署|署长)
+            return k if word and rest[0] == m.group() else None
         return k if word or rest in self.boundary.stop_chars else None
 
     def _joined(self, toks: list[Token], start: int, head_start: int) -> int | None:
