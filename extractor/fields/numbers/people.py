@@ -202,7 +202,8 @@ def decide(body: str, amount: Amount, nr: NumberRules) -> Decision:
     if amount.kind != "count" or amount.word not in nr.people_measures:
         return Decision("quantity")
     if amount.word == pr.bare_person:
-        noun = None
+        # 三十多人的志愿者队伍: a people noun after 的 says who the 人 are
+        noun = _right_noun(body, amount, pr) if body.startswith("的", amount.end) else None
     else:
         noun = _right_noun(body, amount, pr)
     if noun is not None and noun.kind != "generic":
