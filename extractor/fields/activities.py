@@ -303,8 +303,9 @@ def screen(body: str, sent: Span, trigs: list[Trigger], lex: Lexicon) -> tuple[l
     """The triggers of one sentence that name work done, and those dropped
     with the reason: in a line that is no running text, inside a document
     title or purpose clause, before a 'not our duty' cue, part of a body's
-    name, or negated; and summary words where a sentence names the work
-    they sum up."""
+    name, or negated; a weak trigger that is the object of another type's
+    strong one; and summary words where a sentence names the work they sum
+    up."""
     text = body[sent.start:sent.end]
     in_name = (lambda t: bool(lex.name_suffix.match(body, t.end, sent.end))) if lex.name_suffix is not None \
         else (lambda t: False)
@@ -331,6 +332,15 @@ def screen(body: str, sent: Span, trigs: list[Trigger], lex: Lexicon) -> tuple[l
             dropped.append(Dropped(t, sent, "negated", named))
         else:
             kept.append(t)
+    # A weak trigger right after a strong one of another type is that work's
+    # object (捐赠物资, 获赠的物资: a donation, no delivery of its own).
+    objects = [t for t in kept if t.weak and any(
+        not o.weak and o.slug != t.slug and 0 <= t.start - o.end <= 1 and body[o.end:t.start] in ("", "的")
+        for o in kept)]
+    if objects:
+        dropped += [Dropped(t, sent, "object", False) for t in objects]
+        gone_objects = set(objects)
+        kept = [t for t in kept if t not in gone_objects]
     # Summary words (志愿服务, 参与防控) sum up the work a sentence names
     # rather than add another kind: they count only where nothing else does.
     if lex.summary_words:
