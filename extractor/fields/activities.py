@@ -246,12 +246,20 @@ def find_triggers(body: str, lex: Lexicon) -> list[Trigger]:
         if t.slug is not None:
             owner[t.start:t.end] = bytes([codes[t.slug]]) * (t.end - t.start)
             inside[t.start + 1:t.end] = b"\1" * (t.end - t.start - 1)
+    phrases = []
     for pat, slug in lex.patterns:
         code = codes[slug]
         for m in pat.finditer(body):
             if m.end() > m.start() and code not in owner[m.start():m.end()] and not inside[m.start()]:
-                chosen.append(Trigger(m.start(), m.end(), slug))
-    return sorted((t for t in chosen if t.slug is not None), key=lambda t: (t.start, t.end))
+                phrases.append(Trigger(m.start(), m.end(), slug))
+    # A word of another type in a phrase's gap is its object or place
+    # (维持采集点排队秩序 keeps order: no testing of its own).
+    gap = bytearray(len(body))
+    for t in phrases:
+        gap[t.start + 1:t.end - 1] = bytes([codes[t.slug]]) * max(0, t.end - t.start - 2)
+    chosen = [t for t in chosen if t.slug is None or not any(c not in (0, codes[t.slug]) for c in gap[t.start:t.end])
+              or not all(gap[t.start:t.end])]
+    return sorted((t for t in chosen + phrases if t.slug is not None), key=lambda t: (t.start, t.end))
 
 
 def retype(body: str, trigs: list[Trigger], lex: Lexicon) -> list[Trigger]:
