@@ -153,3 +153,12 @@ def _engine_skips(parsed: Any, flags: int) -> bool:
         return bool(prefix) or _rc._get_charset_prefix(parsed, flags) is not None
     except Exception:  # noqa: BLE001 - private helpers of re: when they change, no guard
         return True
+
+
+def starts_anchored(pattern: re.Pattern[str]) -> bool:
+    """Whether ``pattern`` can match only at the start of the text (its
+    first item is ``^`` or ``\\A``, outside any alternation, not MULTILINE)."""
+    if pattern.flags & re.MULTILINE:
+        return False
+    items = _sp.parse(pattern.pattern, pattern.flags).data
+    return bool(items) and items[0][0] is _sc.AT and items[0][1] in (_sc.AT_BEGINNING, _sc.AT_BEGINNING_STRING)

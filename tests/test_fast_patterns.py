@@ -1,7 +1,11 @@
-"""The first-character guard (extractor.text.patterns.first_char_guard) is a
-speed-up only: a guarded pattern finds exactly the matches of the original.
-Checked on every pattern the pipeline compiles (as the regex-safety test
-finds them), over the seeds and adversarial texts built from each pattern."""
+"""Faster forms of the same patterns change no match.
+
+* The first-character guard (extractor.text.patterns.first_char_guard): a
+  guarded pattern finds exactly the matches of the original, checked on
+  every pattern the pipeline compiles (as the regex-safety test finds
+  them), over the seeds and adversarial texts built from each pattern.
+* The boilerplate line tests (anchored patterns tried at the line's start,
+  the others behind a guard) say what one alternation of all said."""
 from __future__ import annotations
 
 import re
@@ -10,7 +14,7 @@ import pytest
 
 from conftest import SEEDS
 from extractor.read import iter_documents
-from extractor.text.patterns import first_char_guard
+from extractor.text.patterns import first_char_guard, starts_anchored
 from regex_adversary import adversarial_inputs, collect_patterns
 
 
@@ -76,3 +80,33 @@ def test_guard_is_the_set_of_first_characters(source, guard):
 ])
 def test_no_guard_where_it_cannot_help_or_be_exact(source, flags):
     assert first_char_guard(source, flags) == source
+
+
+@pytest.mark.parametrize("source, anchored", [
+    (r"^\s*首页", True), (r"\A首页", True), (r"^a|b", False), (r"(?:^a)", True), (r"(^a)", False), ("版权所有", False),
+])
+def test_starts_anchored(source, anchored):
+    assert starts_anchored(re.compile(source)) is anchored
+    assert starts_anchored(re.compile(source, re.M)) is False
+
+
+def test_boilerplate_line_tests_agree_with_one_alternation(seed_texts):
+    from extractor.normalize.boilerplate import FILE, _LineTest
+    from extractor.ruleset import Rules
+
+    lex = Rules().load(FILE)
+    drop = _LineTest(lex.drop_line)
+    assert drop.anchored is not None and drop.anywhere is not None  # both kinds are in the rules
+    for patterns in (lex.drop_line, lex.cut_from):
+        test = _LineTest(patterns)
+        whole = re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+        lines = [line for text in seed_texts for line in text.split("\n")]
+        for p in patterns:  # lines each pattern was written for, cut and padded
+            lines += [i.make(300) for i in adversarial_inputs(p.pattern)][:6]
+            lines += ["  首页 > 新闻", "本站版权所有", "上一篇:无", "编辑:张三", "扫一扫 分享", "推荐访问:", " 相关新闻"]
+        hits = 0
+        for line in lines:
+            expected = bool(whole.search(line))
+            assert test.search(line) is expected, line[:60]
+            hits += expected
+        assert hits > 0
