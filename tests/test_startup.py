@@ -177,3 +177,34 @@ def test_the_parent_of_workers_loads_no_model(tmp_path):
             "print(s.documents, s.errors, s.records > 0, 'spacy' in sys.modules, 'jieba' in sys.modules)")
     seed = next(SEEDS.glob("*.txt"))
     assert _python(code, str(tmp_path / "out"), str(seed)) == "1 0 True False False"
+
+
+# ------------------------------------------------------------ script detection
+_SCRIPT_SETS = """
+import sys, tempfile
+tempfile.tempdir = sys.argv[1]
+from extractor.normalize import script
+print(script.detect_script(sys.argv[2]), "".join(sorted(script._traditional_only())) == open(sys.argv[3]).read(),
+      "opencc_pyo3" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize("corrupt", [False, True])
+def test_script_detection_with_the_cached_set_loads_no_converter(tmp_path, corrupt):
+    pytest.importorskip("opencc_pyo3")
+    from extractor.normalize import script
+
+    expected = tmp_path / "expected.txt"
+    expected.write_text("".join(sorted(script._traditional_only())), encoding="utf-8")  # computed here
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    args = (str(cache), "社区志愿者上门排查，发放口罩。", str(expected))
+    first = _python(_SCRIPT_SETS, *args)  # computes the set and writes the cache
+    (cached,) = cache.glob("extractor-script-*.marshal")
+    if corrupt:
+        cached.write_bytes(b"\x00garbage")
+    again = _python(_SCRIPT_SETS, *args)
+    assert first == "simplified True True"
+    # a sound cache: no converter loaded for simplified text; a corrupt one is recomputed
+    assert again == ("simplified True True" if corrupt else "simplified True False")
+    assert _python(_SCRIPT_SETS, str(cache), "社區志願者上門排查，發放口罩。", str(expected)).startswith("traditional True")
