@@ -133,3 +133,18 @@ def test_broken_rules_fail_fast_with_file_and_line(tmp_path, filename, breakage,
                            "--rules", str(rules)], capture_output=True, text=True, cwd=REPO)
     assert proc.returncode == 2 and "broken rules" in proc.stderr
     assert not (tmp_path / "o" / "documents.csv").exists()
+
+
+def test_mention_row_holds_every_field_in_column_order():
+    # Mention.row is built by hand (no dataclasses.asdict on the hot path):
+    # a field added to Mention without a column, or a column dropped from
+    # the row, must show here rather than as an empty column.
+    import dataclasses
+
+    from extractor.document import Mention
+
+    m = Mention(field="headcount", text="5人", value="5", start=3, end=5, measure="人", qualifier="exact",
+                role="社区工作者", sentence=2, source="rule+model", confidence=0.600000000001)
+    row = m.row("d1")
+    assert list(row) == [c for c in MENTIONS if c != "text_original"]
+    assert row == {**dataclasses.asdict(m), "doc_id": "d1", "confidence": 0.6}

@@ -28,6 +28,19 @@ def test_batch_path_does_not_import_pandas(module):
     assert loaded == "False"
 
 
+def test_a_rule_run_loads_no_module_it_does_not_use(tmp_path):
+    # importlib.metadata (--version only: 50 ms) and charset-normalizer
+    # (non-UTF-8 input only: 20 ms) are imported where they are needed.
+    one = tmp_path / "one.txt"
+    one.write_text("2月15日，社区工作者5人上门排查。", encoding="utf-8")
+    loaded = _python("import sys; from extractor.cli import main; "
+                     "main(['extract', sys.argv[1], '--out', sys.argv[2], '--method', 'rule', '--quiet', '--workers', '1']); "
+                     "print(sorted(m for m in ('importlib.metadata', 'charset_normalizer', 'pandas') if m in sys.modules))",
+                     str(one), str(tmp_path / "out"))
+    assert loaded.splitlines()[-1] == "[]"
+    assert (tmp_path / "out" / "records.csv").read_text(encoding="utf-8").count("\n") == 2
+
+
 def test_package_api_still_at_top_level():
     import extractor
 
@@ -164,3 +177,34 @@ def test_the_parent_of_workers_loads_no_model(tmp_path):
             "print(s.documents, s.errors, s.records > 0, 'spacy' in sys.modules, 'jieba' in sys.modules)")
     seed = next(SEEDS.glob("*.txt"))
     assert _python(code, str(tmp_path / "out"), str(seed)) == "1 0 True False False"
+
+
+# ------------------------------------------------------------ script detection
+_SCRIPT_SETS = """
+import sys, tempfile
+tempfile.tempdir = sys.argv[1]
+from extractor.normalize import script
+print(script.detect_script(sys.argv[2]), "".join(sorted(script._traditional_only())) == open(sys.argv[3]).read(),
+      "opencc_pyo3" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize("corrupt", [False, True])
+def test_script_detection_with_the_cached_set_loads_no_converter(tmp_path, corrupt):
+    pytest.importorskip("opencc_pyo3")
+    from extractor.normalize import script
+
+    expected = tmp_path / "expected.txt"
+    expected.write_text("".join(sorted(script._traditional_only())), encoding="utf-8")  # computed here
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    args = (str(cache), "社区志愿者上门排查，发放口罩。", str(expected))
+    first = _python(_SCRIPT_SETS, *args)  # computes the set and writes the cache
+    (cached,) = cache.glob("extractor-script-*.marshal")
+    if corrupt:
+        cached.write_bytes(b"\x00garbage")
+    again = _python(_SCRIPT_SETS, *args)
+    assert first == "simplified True True"
+    # a sound cache: no converter loaded for simplified text; a corrupt one is recomputed
+    assert again == ("simplified True True" if corrupt else "simplified True False")
+    assert _python(_SCRIPT_SETS, str(cache), "社區志願者上門排查，發放口罩。", str(expected)).startswith("traditional True")

@@ -1,9 +1,15 @@
 """Script detection: simplified, traditional or mixed, before conversion."""
 from __future__ import annotations
 
+import importlib.util
+import marshal
+import sys
+import tempfile
 from functools import lru_cache
+from pathlib import Path
 
-from .convert import chars_to_simplified, to_traditional
+from ..text.jieba_dict import write_cache
+from .convert import CONFIG, backend_name, chars_to_simplified, to_traditional
 
 # A text whose script-specific characters are at least this share traditional
 # is "traditional"; at most (1 - share) is "simplified"; between is "mixed".
@@ -20,13 +26,16 @@ def detect_script(text: str) -> str:
     changes them) against simplified-only ones (s2t changes them and they
     are not also a traditional character).
     """
-    trad_only, simp_only = _script_sets()
     # Both sets hold Han characters only, so the text's own set of characters
     # (one C pass) intersects them as its Han characters would.
     chars = set(text)
-    trad = len(chars & trad_only)
-    simp = len(chars & simp_only)
-    if trad + simp < MIN_EVIDENCE or trad == 0:
+    trad = len(chars & _traditional_only())
+    if trad == 0:
+        # No traditional-only character: simplified whatever else it holds,
+        # so the s2t converter (the other set) is not even loaded.
+        return "simplified"
+    simp = len(chars & _simplified_only())
+    if trad + simp < MIN_EVIDENCE:
         return "simplified"
     share = trad / (trad + simp)
     if share >= TRADITIONAL_SHARE:
@@ -36,13 +45,56 @@ def detect_script(text: str) -> str:
     return "mixed"
 
 
+_BLOCK = "".join(chr(cp) for cp in range(0x4E00, 0xA000))
+
+
 @lru_cache(maxsize=1)
-def _script_sets() -> tuple[frozenset[str], frozenset[str]]:
-    block = "".join(chr(cp) for cp in range(0x4E00, 0xA000))
-    simp = chars_to_simplified(block)
-    trad = to_traditional()("\n".join(block)).split("\n")
-    if len(simp) != len(block) or len(trad) != len(block):
+def _traditional_only() -> frozenset[str]:
+    """Han characters OpenCC t2s (hk2s) changes.
+
+    With opencc-pyo3 the set is cached in the temporary folder, keyed by
+    Python and the library file, so a process given only simplified text
+    never loads OpenCC (0.1 s of its start-up)."""
+    path = _cache_path()
+    if path is not None:
+        cached = _read(path)
+        if cached is not None:
+            return cached
+    simp = chars_to_simplified(_BLOCK)
+    if len(simp) != len(_BLOCK):
         raise RuntimeError("OpenCC changed the length of a single-character conversion")
-    trad_only = {c for c, s in zip(block, simp) if s != c}
-    simp_only = {c for c, t in zip(block, trad) if t != c and c not in trad_only}
-    return frozenset(trad_only), frozenset(simp_only)
+    found = frozenset(c for c, s in zip(_BLOCK, simp) if s != c)
+    if path is not None and backend_name() == "opencc-pyo3":  # the library the key names converted it
+        write_cache(path, "".join(sorted(found)))
+    return found
+
+
+def _cache_path() -> Path | None:
+    """The cache file of this opencc-pyo3 build (None: not installed)."""
+    spec = importlib.util.find_spec("opencc_pyo3")
+    if spec is None or not spec.origin:
+        return None
+    libs = sorted(Path(spec.origin).parent.glob("*.so")) + sorted(Path(spec.origin).parent.glob("*.pyd"))
+    if not libs:
+        return None
+    stamp = "-".join(f"{p.stat().st_size}-{p.stat().st_mtime_ns}" for p in libs)
+    key = f"py{sys.version_info[0]}{sys.version_info[1]}-{CONFIG}-{stamp}"
+    return Path(tempfile.gettempdir()) / f"extractor-script-{key}.marshal"
+
+
+def _read(path: Path) -> frozenset[str] | None:
+    try:
+        data = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    return frozenset(data) if isinstance(data, str) and data else None
+
+
+@lru_cache(maxsize=1)
+def _simplified_only() -> frozenset[str]:
+    """Han characters OpenCC s2t changes that are not also traditional-only."""
+    trad = to_traditional()("\n".join(_BLOCK)).split("\n")
+    if len(trad) != len(_BLOCK):
+        raise RuntimeError("OpenCC changed the length of a single-character conversion")
+    trad_only = _traditional_only()
+    return frozenset(c for c, t in zip(_BLOCK, trad) if t != c and c not in trad_only)

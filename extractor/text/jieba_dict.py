@@ -48,7 +48,7 @@ def load(cache_dir: str | os.PathLike | None = None) -> tuple[ModuleType, dict[s
 
     tags = jieba.posseg.dt.word_tag_tab
     if path:
-        _write(path, (jieba.dt.FREQ, jieba.dt.total, tags))
+        write_cache(path, (jieba.dt.FREQ, jieba.dt.total, tags))
     return jieba, tags
 
 
@@ -96,7 +96,7 @@ def rjieba_tag_exceptions(cache_dir: str | None = None) -> tuple[dict[str, str],
     tags, total = load_tags()
     tag = rjieba.tag
     exceptions = {w: t for w, t in tags.items() if tag(w, False) != [(w, t)]}
-    _write(path, (exceptions, total))
+    write_cache(path, (exceptions, total))
     return exceptions, total
 
 
@@ -148,7 +148,8 @@ def _read(path: Path) -> tuple[dict[str, int], int, dict[str, str]] | None:
     return None
 
 
-def _write(path: Path, data: tuple) -> None:
+def write_cache(path: Path, data: object) -> None:
+    """``data`` marshalled into the cache file ``path``."""
     # Write-then-rename: a concurrent reader sees the old file or the whole
     # new one; a read-only or full disk only costs the speed-up.
     tmp = None

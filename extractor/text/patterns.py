@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import re
+import re._constants as _sc  # the parse tree's opcodes (first_char_guard)
+import re._compiler as _rc
+import re._parser as _sp
 from functools import lru_cache
-from typing import Iterable
+from typing import Any, Iterable
 
 
 def alternation(words: Iterable[str]) -> str:
@@ -38,3 +41,124 @@ def only_made_of(text: str, words: frozenset[str]) -> bool:
                 if text[i:i + k] in words:
                     ok[i + k] = 1
     return bool(ok[n])
+
+
+# ---------------------------------------------------------------- first-character guard
+# Python's regex engine tries a pattern at every position of a text. For a
+# big alternation whose branches begin with groups and lookbehinds, it
+# enters branch after branch before failing at most positions; a lookahead
+# of the characters a match can begin with fails there in one test. The
+# set is computed from the parsed pattern, never written by hand, and is a
+# superset of the true first characters (anything the walk cannot bound
+# gives no guard), so the guard changes no match.
+_CATEGORIES = {
+    _sc.CATEGORY_DIGIT: r"\d", _sc.CATEGORY_NOT_DIGIT: r"\D", _sc.CATEGORY_SPACE: r"\s",
+    _sc.CATEGORY_NOT_SPACE: r"\S", _sc.CATEGORY_WORD: r"\w", _sc.CATEGORY_NOT_WORD: r"\W",
+}
+# A range wider than this (all Chinese characters) passes nearly every
+# position of a Chinese text: such a guard costs more than it spares.
+_WIDEST_RANGE = 256
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+_ZERO_WIDTH = {_sc.AT, _sc.ASSERT, _sc.ASSERT_NOT}
+_REPEATS = {_sc.MAX_REPEAT, _sc.MIN_REPEAT, getattr(_sc, "POSSESSIVE_REPEAT", _sc.MAX_REPEAT)}
+
+
+class _Unbounded(Exception):
+    """The first character of a match cannot be bounded by a class."""
+
+
+def _first(items: Iterable[tuple]) -> tuple[list[str], bool]:
+    """(class items, open): a match of the sequence ``items`` begins with a
+    character of the class, unless ``open`` (it may then begin anywhere,
+    even at the end of the text: an empty match)."""
+    out: list[str] = []
+    for op, av in items:
+        if op is _sc.ASSERT and av[0] == 1:  # a lookahead: its first character is the match's
+            chars, empty = _first(av[1])
+            if not empty:
+                return out + chars, False
+            continue
+        if op is _sc.LITERAL:
+            return out + [_class_char(av)], False
+        if op is _sc.IN:
+            for kind, arg in av:
+                if kind is _sc.LITERAL:
+                    out.append(_class_char(arg))
+                elif kind is _sc.RANGE and arg[1] - arg[0] < _WIDEST_RANGE:
+                    out.append(f"{_class_char(arg[0])}-{_class_char(arg[1])}")
+                elif kind is _sc.CATEGORY and arg in _CATEGORIES:
+                    out.append(_CATEGORIES[arg])
+                else:  # NEGATE, case-folded ranges, …
+                    raise _Unbounded
+            return out, False
+        if op in _ZERO_WIDTH:
+            continue  # consumes nothing: the next item gives the first character
+        if op is _sc.SUBPATTERN:
+            _group, add_flags, _del_flags, sub = av
+            if add_flags & _sc.SRE_FLAG_IGNORECASE:
+                raise _Unbounded
+            chars, empty = _first(sub)
+        elif op is getattr(_sc, "ATOMIC_GROUP", None):
+            chars, empty = _first(av)
+        elif op is _sc.BRANCH:
+            chars, empty = [], False
+            for branch in av[1]:
+                c, e = _first(branch)
+                chars += c
+                empty = empty or e
+        elif op in _REPEATS:
+            low, _high, sub = av
+            chars, empty = _first(sub)
+            empty = empty or low == 0
+        else:  # ANY, NOT_LITERAL, group references, …
+            raise _Unbounded
+        out += chars
+        if not empty:
+            return out, False
+    return out, True
+
+
+def _class_char(code: int) -> str:
+    c = chr(code)
+    return "\\" + c if c in "\\]^-[" else c
+
+
+def first_char_guard(source: str, flags: int = 0) -> str:
+    """``source`` preceded by a lookahead of the characters its matches can
+    begin with (the same matches, found faster where most positions begin
+    none); ``source`` unchanged when that set cannot be bounded or is
+    unselective, the pattern can match the empty string or ignores case, or
+    the engine already skips to a literal prefix or first character by
+    itself (a pattern beginning with a word or a class: a guard would only
+    slow it)."""
+    if flags & re.IGNORECASE or _GLOBAL_FLAGS.match(source):
+        return source  # global inline flags ((?x)…) must stay first: left alone
+    try:
+        parsed = _sp.parse(source, flags)
+        if _engine_skips(parsed, flags):
+            return source
+        chars, empty = _first(parsed)
+    except _Unbounded:
+        return source
+    if empty or not chars:
+        return source
+    return f"(?=[{''.join(dict.fromkeys(chars))}])(?:{source})"
+
+
+def _engine_skips(parsed: Any, flags: int) -> bool:
+    """Whether the engine finds this pattern's candidate positions itself
+    (a literal prefix, or a first-character set, in its compiled info)."""
+    try:
+        prefix = _rc._get_literal_prefix(parsed, flags)[0]
+        return bool(prefix) or _rc._get_charset_prefix(parsed, flags) is not None
+    except Exception:  # noqa: BLE001 - private helpers of re: when they change, no guard
+        return True
+
+
+def starts_anchored(pattern: re.Pattern[str]) -> bool:
+    """Whether ``pattern`` can match only at the start of the text (its
+    first item is ``^`` or ``\\A``, outside any alternation, not MULTILINE)."""
+    if pattern.flags & re.MULTILINE:
+        return False
+    items = _sp.parse(pattern.pattern, pattern.flags).data
+    return bool(items) and items[0][0] is _sc.AT and items[0][1] in (_sc.AT_BEGINNING, _sc.AT_BEGINNING_STRING)

@@ -76,7 +76,9 @@ class _CsvSink(_TextSink):
         csv.writer(self.f).writerow(self.columns)
 
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
-        self.w.writerows([guard(text_cell(r.get(c))) for c in self.columns] for r in rows)
+        # Most cells are already text: they skip text_cell (str(v) of a str is v).
+        self.w.writerows([guard(v if type(v) is str else text_cell(v)) for v in map(r.get, self.columns)]
+                         for r in rows)
 
 
 class _ExcelCsvSink(_CsvSink):

@@ -356,8 +356,9 @@ def test_every_number_form_has_a_case():
 
 
 def test_every_word_that_begins_a_number_begins_a_match(rules):
-    """The finder's lookahead tries only positions whose character can begin
-    a match: a qualifier or head word it forgot would lose its numbers."""
+    """The finder's first-character guard tries only positions whose
+    character can begin a match: a qualifier or head word it missed would
+    lose its numbers."""
     from extractor.fields.numbers.rules import load_number_rules
     nr = load_number_rules(rules)
     data = rules.yaml("numbers.yaml")
@@ -372,8 +373,3 @@ def test_every_word_that_begins_a_number_begins_a_match(rules):
                if not ((m := nr.finder.match(n + "个")) and m.group("num"))]
     assert not missed
 
-
-def test_a_head_form_must_say_what_it_starts_with():
-    from extractor.fields.numbers.forms import HEAD, NumberForm
-    with pytest.raises(ValueError, match="starts with"):
-        NumberForm("pound", HEAD, lambda p: "£", lambda m, nr: None, ("gbp",))

