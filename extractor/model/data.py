@@ -1,8 +1,15 @@
 """Reading the model's training data in corpora/train/ (see its PROVENANCE.md).
 
-The files are written once by training/derive.py from ../shared; the hand
-review of activity labels lives in its own TSV (activities_reviewed.tsv), so
-re-deriving the rule labels never loses it.
+The weakly labelled files are written once by training/derive.py from
+../shared; the hand review of activity labels lives in its own TSV
+(activities_reviewed.tsv), so re-deriving the rule labels never loses it.
+The human-labelled genre data, when present, is two files of one shape each:
+
+- ``labelled_clauses.jsonl``: ``{"id", "text", "cats": [slug...], "split"}``;
+- ``labelled_sentences.jsonl``: ``{"id", "text", "spans": [[start, end, "UNIT"|"COMMUNITY"]], "split"}``;
+
+``split`` is ``train`` or ``test``; the ``test`` items (labelled twice) are
+the clean held-out set and are never trained on.
 """
 from __future__ import annotations
 
@@ -15,8 +22,11 @@ REPO_TRAIN = Path(__file__).resolve().parents[2] / "corpora" / "train"
 NER_FILES = ("ner_cluener.jsonl", "ner_genre.jsonl")
 ACTIVITY_FILE = "activities_rules.jsonl"
 REVIEWED_FILE = "activities_reviewed.tsv"
-# How many times a hand-reviewed clause is repeated in the training split.
+LABELLED_CLAUSES, LABELLED_SENTENCES = "labelled_clauses.jsonl", "labelled_sentences.jsonl"
+# How many times a hand-reviewed or hand-labelled item is repeated in
+# training, so that the few hand labels weigh against the many weak ones.
 REVIEWED_REPEAT = 3
+SPLITS = ("train", "test")
 
 
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
@@ -44,10 +54,29 @@ def read_cluener(path: Path) -> Iterator[dict[str, Any]]:
         yield obj
 
 
+def labelled(folder: Path, name: str, split: str) -> list[dict[str, Any]]:
+    """The hand-labelled items of ``split`` in ``folder/name`` (none when the
+    file is absent); an item without ``text`` or with another split raises ValueError."""
+    path = folder / name
+    if not path.exists():
+        return []
+    out = []
+    for n, row in enumerate(read_jsonl(path), 1):
+        if not isinstance(row.get("text"), str) or row.get("split") not in SPLITS:
+            raise ValueError(f"{path}: item {n} needs a text and a split ({' or '.join(SPLITS)})")
+        if row["split"] == split:
+            out.append(row)
+    return out
+
+
 def ner_examples(folder: Path = REPO_TRAIN) -> Iterator[dict[str, Any]]:
-    """Rows ``{"text", "spans": [[start, end, label]], "missing": [[start, end]]}``
-    of every NER file, interleaved so that any prefix mixes both sources."""
-    streams = [read_jsonl(folder / name) for name in NER_FILES]
+    """Rows ``{"text", "spans": [[start, end, label]], "missing": [[start, end]], "repeat"?}``
+    of every NER file, interleaved so that any prefix mixes all sources; the
+    hand-labelled sentences of the ``train`` split, when present, come in
+    with ``repeat`` = ``REVIEWED_REPEAT``."""
+    hand = ({"text": r["text"], "spans": r.get("spans", []), "repeat": REVIEWED_REPEAT}
+            for r in labelled(folder, LABELLED_SENTENCES, "train"))
+    streams = [hand, *(read_jsonl(folder / name) for name in NER_FILES)]
     while streams:
         for s in list(streams):
             row = next(s, None)
@@ -85,6 +114,8 @@ def activity_examples(folder: Path = REPO_TRAIN) -> Iterator[dict[str, Any]]:
     the training split, so that the few hand labels weigh against the many
     rule labels."""
     reviewed = read_reviewed(folder)
+    for row in labelled(folder, LABELLED_CLAUSES, "train"):
+        yield {"text": row["text"], "cats": list(row.get("cats", [])), "repeat": REVIEWED_REPEAT}
     for row in read_jsonl(folder / ACTIVITY_FILE):
         rev = reviewed.get(row["id"])
         if rev is None:
@@ -96,3 +127,18 @@ def activity_examples(folder: Path = REPO_TRAIN) -> Iterator[dict[str, Any]]:
 def reviewed_test(folder: Path = REPO_TRAIN) -> list[dict[str, Any]]:
     """The held-out hand-reviewed clauses: ``{"text", "cats", "rule_cats"}``."""
     return [r for r in read_reviewed(folder).values() if r["split"] == "test"]
+
+
+def clean_clauses(folder: Path = REPO_TRAIN) -> tuple[str, list[dict[str, Any]]]:
+    """The clean held-out clauses ``{"text", "cats"}`` and where they come
+    from: the ``test`` split of labelled_clauses.jsonl when present, else
+    that of activities_reviewed.tsv."""
+    test = labelled(folder, LABELLED_CLAUSES, "test")
+    if test:
+        return LABELLED_CLAUSES, [{"text": r["text"], "cats": sorted(r.get("cats", []))} for r in test]
+    return REVIEWED_FILE, [{"text": r["text"], "cats": r["cats"]} for r in reviewed_test(folder)]
+
+
+def clean_sentences(folder: Path = REPO_TRAIN) -> list[dict[str, Any]]:
+    """The held-out hand-labelled sentences ``{"text", "spans"}`` (none before they exist)."""
+    return [{"text": r["text"], "spans": r.get("spans", [])} for r in labelled(folder, LABELLED_SENTENCES, "test")]
