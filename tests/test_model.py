@@ -246,9 +246,9 @@ def test_policy_loads_from_the_rules(rules):
 
 @pytest.mark.parametrize("old,new,message", [
     ("candidates_only: true", "candidates_only: yes please", "must be"),
-    ("min_chars: 3", "min_chars: x", "must be an integer"),
+    ("min_chars: 4", "min_chars: x", "must be an integer"),
     ("max_chars: 200", "max_chars: 2", "max_chars"),
-    ("min_chars: 3", "min_char: 3", "'spans.min_char' is an unknown key"),
+    ("min_chars: 4", "min_char: 4", "'spans.min_char' is an unknown key"),
 ])
 def test_broken_policy_names_file_and_line(tmp_path, old, new, message):
     root = broken_rules(tmp_path, "model.yaml", old, new)
