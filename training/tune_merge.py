@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import argparse
 import itertools
-from dataclasses import replace
 import re
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
