@@ -24,10 +24,11 @@ from extractor.fields.activities import ActivityExtractor
 from extractor.model import SHIPPED, load_model
 from extractor.model.crf import Recognizer, bio, spans_of
 from extractor.model.crf import train as crf_train
-from extractor.model.data import (REVIEWED_REPEAT, activity_examples, clean_clauses, clean_sentences, labelled,
-                                  ner_examples)
+from extractor.model.data import (HAND_REPEAT, activity_examples, clean_clauses, clean_sentences, labelled,
+                                  ner_examples, read_reviewed)
 from extractor.model.features import Featurizer, Lexicons
 from extractor.model.generic import GenericNames
+from extractor.model.hints import BASE, Hinter, TriggerHints
 from extractor.model.lac import Lac, org_spans, viterbi
 from extractor.model.merge import ClausePrediction, SpanPrediction, merge_mentions, merge_records
 from extractor.model.policy import ActivityPolicy, SpanPolicy, load_policy
@@ -80,7 +81,11 @@ def test_recognizer_reads_only_clauses_with_a_candidate(model):
     doc = Analysis(body)
     read = [body[p.start:p.end] for s in doc.sentences for p in model.pieces(doc, s)]
     assert read == ["市卫健委工作组到芳草社区,"]
-    assert {body[s.start:s.end] for s in model.spans(doc)} >= {"市卫健委工作组", "芳草社区"}
+    # Spans come only from what was read (the hand-labelled data has few
+    # communities, so the shipped model is not asked to find 芳草社区 here).
+    found = {(s.start, s.end) for s in model.spans(doc)}
+    assert ("市卫健委工作组" in {body[a:b] for a, b in found}
+            and all(body.index("市卫健委") <= a and b <= body.index("检查") for a, b in found)), found
 
 
 def test_every_clause_is_read_when_candidates_only_is_off(model, monkeypatch):
@@ -333,6 +338,37 @@ def test_crf_training_is_deterministic(rules, tmp_path):
     assert (tmp_path / "1" / "ner.crfsuite").read_bytes() == (tmp_path / "2" / "ner.crfsuite").read_bytes()
 
 
+# ------------------------------------------------------------ trigger hints of the classifier
+
+def test_hints_mark_the_types_a_clause_names():
+    hint = Hinter(TriggerHints({"testing": ("检测", "核酸检测"), "patrol": ("巡逻",), "other": ()}))
+    # slugs in sorted order: other 0, patrol 1, testing 2; one marker per type, in that order
+    assert hint("社区开展核酸检测和巡逻,再检测") == "社区开展核酸检测和巡逻,再检测" + chr(BASE + 1) + chr(BASE + 2)
+    assert hint("天气晴朗") == "天气晴朗"
+
+
+def test_hints_come_from_the_rules_and_round_trip(rules, tmp_path):
+    hints = TriggerHints.from_rules(rules)
+    assert "体温" in hints.words["temperature_check"] and "巡逻" in hints.words["patrol"]
+    hints.save(tmp_path)
+    assert TriggerHints.load(tmp_path) == hints
+    assert TriggerHints.load(tmp_path / "none") is None  # a model trained without hints
+    (tmp_path / "hints.json").write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(ValueError, match="hints.json"):
+        TriggerHints.load(tmp_path)
+
+
+def test_the_shipped_classifier_reads_the_hints(model):
+    """The shipped model was trained with hints: it loads them, and the scores
+    it gives a clause are those of the clause with its markers."""
+    assert model._hint is not None
+    clause = "社区工作人员为居民测量体温"
+    marked = model._hint(clause)
+    assert marked != clause
+    direct = model.textcat.pipe([model.nlp.make_doc(marked)])
+    assert model.clause_scores([clause]) == [{k: float(v) for k, v in next(direct).cats.items()}]
+
+
 # ------------------------------------------------------------ hand-labelled data
 
 def _labelled_fixture(folder: Path) -> None:
@@ -359,11 +395,44 @@ def test_labelled_data_is_read_when_present(tmp_path):
     ner = list(ner_examples(folder))
     hand = [r for r in ner if r["text"] == "区卫健委到芳草社区"]
     assert hand == [{"text": "区卫健委到芳草社区", "spans": [[0, 4, "UNIT"], [5, 9, "COMMUNITY"]],
-                     "repeat": REVIEWED_REPEAT}]
+                     "repeat": HAND_REPEAT}]
     assert not any(r["text"] == "街道党工委书记来了" for r in ner)  # the test split is never trained on
     acts = list(activity_examples(folder))
-    assert {"text": "社区工作人员为居民测量体温", "cats": ["temperature_check"], "repeat": REVIEWED_REPEAT} in acts
+    assert {"text": "社区工作人员为居民测量体温", "cats": ["temperature_check"], "repeat": 1} in acts
     assert not any(r["text"] in ("志愿者上门送菜", "天气晴朗") for r in acts)
+
+
+def _texts(path: Path) -> set[str]:
+    return {json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+
+
+def test_the_model_learns_from_human_labels_only():
+    """No rule-labelled row (ner_genre.jsonl, activities_rules.jsonl) is
+    trained on; the recognizer gets the hand-labelled train sentences and
+    CLUENER, the classifier the hand-labelled and hand-reviewed train clauses."""
+    train = REPO / "corpora" / "train"
+    ner = list(ner_examples(train))
+    hand = labelled(train, "labelled_sentences.jsonl", "train")
+    n_cluener = sum(1 for line in (train / "ner_cluener.jsonl").open(encoding="utf-8") if line.strip())
+    assert len(ner) == len(hand) + n_cluener
+    assert {r["repeat"] for r in ner if "repeat" in r} == {HAND_REPEAT}  # the hand-labelled ones, repeated
+    genre_only = _texts(train / "ner_genre.jsonl") - {r["text"] for r in hand} - _texts(train / "ner_cluener.jsonl")
+    assert genre_only and not genre_only & {r["text"] for r in ner}
+    assert len(list(ner_examples(train, cluener=False))) == len(hand)
+    acts = list(activity_examples(train))
+    human = {r["text"] for r in labelled(train, "labelled_clauses.jsonl", "train")}
+    human |= {r["text"] for r in read_reviewed(train).values() if r["split"] == "train"}
+    assert {r["text"] for r in acts} == human
+    assert len(list(activity_examples(train, reviewed=False))) == len(labelled(train, "labelled_clauses.jsonl",
+                                                                               "train"))
+
+
+def test_excluded_ids_are_not_trained_on(tmp_path):
+    folder = tmp_path / "train"
+    _labelled_fixture(folder)
+    assert not any(r["text"] == "区卫健委到芳草社区" for r in ner_examples(folder, exclude=frozenset({"s1"})))
+    assert not any(r["text"] == "社区工作人员为居民测量体温"
+                   for r in activity_examples(folder, exclude=frozenset({"c1"})))
 
 
 def test_without_labelled_data_the_reviewed_clauses_are_the_clean_set(tmp_path):
@@ -394,4 +463,5 @@ def test_train_runs_on_a_tiny_subset(tmp_path, rules):
     assert isinstance(tiny.spans(Analysis(body)), list)
     assert set(tiny.textcat.labels) == set(load_model(None, rules).textcat.labels)
     assert Path(out, "meta.json").is_file() and Path(out, "recognizer", "ner.crfsuite").is_file()
+    assert Path(out, "hints.json").is_file() and tiny._hint is not None
     assert not tiny.recognizer.uses_lac

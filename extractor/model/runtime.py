@@ -24,6 +24,7 @@ from .crf import Recognizer
 from .merge import (FIELD_OF, ClausePrediction, SpanPrediction, merge_mentions, merge_records,
                     model_mentions, model_records)
 from .generic import GenericNames
+from .hints import Hinter, TriggerHints
 from .policy import load_policy
 
 TEXTCAT = "textcat_multilabel"
@@ -51,6 +52,8 @@ class ModelExtractor:
         if not labels <= set(FIELD_OF):
             raise ValueError(f"model {path} predicts entity labels {sorted(labels - set(FIELD_OF))}; "
                              f"expected {sorted(FIELD_OF)}")
+        hints = TriggerHints.load(path)
+        self._hint = Hinter(hints) if hints else None
         words = recognizer.featurizer.lexicons.words
         self._candidate = re.compile(alternation([*words["unit_suffix"], *words["community_suffix"]]))
 
@@ -124,11 +127,16 @@ class ModelExtractor:
         if gate is not None and not gate.search(body):
             return []
         pairs = [(s, c) for s in doc.sentences for c in doc.clauses(s)]
-        docs = (self.nlp.make_doc(body[c.start:c.end]) for _, c in pairs)
-        out = []
-        for (s, c), doc in zip(pairs, self.textcat.pipe(docs, batch_size=self.policy.activities.batch_size)):
-            out.append(ClausePrediction(s, c, {k: float(v) for k, v in doc.cats.items()}))
-        return out
+        scores = self.clause_scores([body[c.start:c.end] for _, c in pairs])
+        return [ClausePrediction(s, c, cats) for (s, c), cats in zip(pairs, scores)]
+
+    def clause_scores(self, clauses: list[str]) -> list[dict[str, float]]:
+        """The activity-type scores of each clause text (with the trigger
+        markers the model was trained with, hints.py)."""
+        hint = self._hint
+        docs = (self.nlp.make_doc(hint(t) if hint else t) for t in clauses)
+        return [{k: float(v) for k, v in d.cats.items()}
+                for d in self.textcat.pipe(docs, batch_size=self.policy.activities.batch_size)]
 
 
 def _windows(runs: list[list[Span]], max_chars: int) -> list[Span]:
