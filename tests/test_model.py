@@ -205,6 +205,20 @@ def test_merge_mentions(case):
             assert g.confidence == pytest.approx(e["confidence"])
 
 
+def test_a_threshold_of_one_adds_nothing():
+    """Scores reach exactly 1.0 (float32 sigmoid, CRF marginals): a threshold
+    of 1 must still mean that the model adds no record and no span."""
+    body = "党员志愿者入户走访,登记返乡人员信息。"
+    doc = Analysis(body)
+    preds = [ClausePrediction(s, c, {"screening": 1.0}) for s in doc.sentences for c in doc.clauses(s)]
+    assert merge_records(body, [], preds, replace(ACTIVITY_POLICY, add_threshold=0.99), 200)
+    assert merge_records(body, [], preds, replace(ACTIVITY_POLICY, add_threshold=1.0), 200) == []
+    spans = [SpanPrediction(0, 4, "UNIT", 1.0)]
+    never = lambda field, text: False  # noqa: E731
+    assert merge_mentions(body, [], spans, replace(SPAN_POLICY, unit_add_threshold=0.99), never)
+    assert merge_mentions(body, [], spans, replace(SPAN_POLICY, unit_add_threshold=1.0), never) == []
+
+
 @pytest.mark.parametrize("case", cases("model_generic", expect=("generic",), inputs=("field", "text")))
 def test_generic_names_by_the_rules(rules, case):
     assert GenericNames(rules)(case["field"], case["text"]) is case["expect"]["generic"]
@@ -465,3 +479,32 @@ def test_train_runs_on_a_tiny_subset(tmp_path, rules):
     assert Path(out, "meta.json").is_file() and Path(out, "recognizer", "ner.crfsuite").is_file()
     assert Path(out, "hints.json").is_file() and tiny._hint is not None
     assert not tiny.recognizer.uses_lac
+
+
+# ------------------------------------------------------------ tuning the merge
+
+def _tune_merge():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tune_merge", REPO / "training" / "tune_merge.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_tuning_leaves_the_cautious_point_only_for_a_real_gain():
+    tm = _tune_merge()
+    fields = ("records",)
+    small = {(0.9,): {"even": {"records": 0.675}}, (1.0,): {"even": {"records": 0.672}}}
+    assert tm.choose(small, fields) == (1.0,)  # +0.003: noise, the cautious point stays
+    real = {(0.9,): {"even": {"records": 0.69}}, (0.95,): {"even": {"records": 0.69}},
+            (1.0,): {"even": {"records": 0.672}}}
+    assert tm.choose(real, fields) == (0.95,)  # a real gain; ties to the more cautious
+
+
+def test_tuning_rewrites_one_value_in_place():
+    tm = _tune_merge()
+    text = (REPO / "rules" / "model.yaml").read_text(encoding="utf-8")
+    out = tm.set_value(text, "activities", "add_threshold", 0.7)
+    assert "  add_threshold: 0.7\n" in out and out.count("\n") == text.count("\n")
+    assert tm.set_value(out, "spans", "min_chars", 9).count("min_chars: 9") == 1

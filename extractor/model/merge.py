@@ -106,7 +106,9 @@ def merge_mentions(body: str, rule: list[Mention], spans: list[SpanPrediction], 
     added: list[Mention] = []
     for s in sorted(spans, key=lambda s: (-s.score, s.start)):
         fld, text = FIELD_OF[s.label], body[s.start:s.end]
-        if s.score < policy.add_threshold(fld) or s.end - s.start < policy.min_chars:
+        # As for records, a threshold of 1 adds nothing (marginals reach 1.0).
+        threshold = policy.add_threshold(fld)
+        if s.score < threshold or threshold >= 1 or s.end - s.start < policy.min_chars:
             continue
         if any(claimed[s.start:s.end]) or generic(fld, text):
             continue
@@ -172,7 +174,9 @@ def merge_records(body: str, rule: list[Record], preds: list[ClausePrediction], 
         if score >= policy.agree_threshold:
             r.source = "rule+model"
             r.confidence = noisy_or(r.confidence, score)
-    best = _best_per_sentence(preds, policy.add_threshold)
+    # A threshold of 1 adds nothing: a confident classifier's float32 sigmoid
+    # is exactly 1.0, so "score >= 1" would still add records.
+    best = _best_per_sentence(preds, policy.add_threshold) if policy.add_threshold < 1 else {}
     out += [_record(body, p, slug, max_sentence) for (s, slug), p in best.items()
             if (s, slug) not in covered and (s, slug) not in vetoed]
     return sorted(out, key=lambda r: (r.start, r.trigger_start, r.activity_type))
