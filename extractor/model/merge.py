@@ -14,7 +14,8 @@ Hybrid policy, per field:
   confirms it: ``source`` becomes
   ``rule+model`` and ``confidence`` the noisy-OR of both. A model span the
   rules did not find is added (``source="model"``, confidence = its score)
-  when it scores at least ``add_threshold``, has ``min_chars`` characters,
+  when it scores at least ``unit_add_threshold`` (``community_add_threshold``
+  for a community), has ``min_chars`` characters,
   is no generic word by the rules' lexicons (a bare suffix such as 工作队,
   有关部门: extractor/model/generic.py) and touches no character of any rule
   mention (overlapping disagreement:
@@ -41,7 +42,10 @@ from ..fields.activities import Trigger, evidence_span
 from ..text.sentences import Span
 from .policy import ActivityPolicy, SpanPolicy
 
-FIELD_OF = {"UNIT": "unit", "COMMUNITY": "community"}
+# Recognizer label → mention field. COMPANY is CLUENER's company label,
+# learnt apart from its UNIT (government + organization); the project counts
+# enterprises as units.
+FIELD_OF = {"UNIT": "unit", "COMPANY": "unit", "COMMUNITY": "community"}
 NAME_FIELDS = frozenset(FIELD_OF.values())
 
 
@@ -101,9 +105,11 @@ def merge_mentions(body: str, rule: list[Mention], spans: list[SpanPrediction], 
                 m.confidence = noisy_or(m.confidence, score)
     added: list[Mention] = []
     for s in sorted(spans, key=lambda s: (-s.score, s.start)):
-        if s.score < policy.add_threshold or s.end - s.start < policy.min_chars:
-            continue
         fld, text = FIELD_OF[s.label], body[s.start:s.end]
+        # As for records, a threshold of 1 adds nothing (marginals reach 1.0).
+        threshold = policy.add_threshold(fld)
+        if s.score < threshold or threshold >= 1 or s.end - s.start < policy.min_chars:
+            continue
         if any(claimed[s.start:s.end]) or generic(fld, text):
             continue
         claimed[s.start:s.end] = b"\1" * (s.end - s.start)
@@ -168,7 +174,9 @@ def merge_records(body: str, rule: list[Record], preds: list[ClausePrediction], 
         if score >= policy.agree_threshold:
             r.source = "rule+model"
             r.confidence = noisy_or(r.confidence, score)
-    best = _best_per_sentence(preds, policy.add_threshold)
+    # A threshold of 1 adds nothing: a confident classifier's float32 sigmoid
+    # is exactly 1.0, so "score >= 1" would still add records.
+    best = _best_per_sentence(preds, policy.add_threshold) if policy.add_threshold < 1 else {}
     out += [_record(body, p, slug, max_sentence) for (s, slug), p in best.items()
             if (s, slug) not in covered and (s, slug) not in vetoed]
     return sorted(out, key=lambda r: (r.start, r.trigger_start, r.activity_type))

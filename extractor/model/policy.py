@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..ruleset import Rules
-from ..rulespec import Int, Number, RuleFile, Section
+from ..rulespec import Bool, Int, Number, RuleFile, Section
 
 
 @dataclass(frozen=True)
@@ -12,10 +12,15 @@ class SpanPolicy:
     """How UNIT / COMMUNITY spans are predicted and merged."""
 
     max_chars: int = 200
-    batch_size: int = 64
+    candidates_only: bool = True
     model_threshold: float = 0.5
-    add_threshold: float = 0.95
+    unit_add_threshold: float = 0.95
+    community_add_threshold: float = 0.95
     min_chars: int = 3
+
+    def add_threshold(self, field: str) -> float:
+        """The score from which the hybrid adds a span of ``field`` the rules missed."""
+        return self.community_add_threshold if field == "community" else self.unit_add_threshold
 
 
 @dataclass(frozen=True)
@@ -34,8 +39,9 @@ class Policy:
     activities: ActivityPolicy
 
 
-_SPANS = Section({"max_chars": Int(20), "batch_size": Int(1), "model_threshold": Number(0, 1),
-                  "add_threshold": Number(0, 1), "min_chars": Int(1)})
+_SPANS = Section({"max_chars": Int(20), "candidates_only": Bool(), "model_threshold": Number(0, 1),
+                  "unit_add_threshold": Number(0, 1), "community_add_threshold": Number(0, 1),
+                  "min_chars": Int(1)})
 _ACTIVITIES = Section({"batch_size": Int(1), "model_threshold": Number(0, 1), "agree_threshold": Number(0, 1),
                        "add_threshold": Number(0, 1)})
 FILE = RuleFile("model.yaml", Section({"spans": _SPANS, "activities": _ACTIVITIES}))

@@ -1,58 +1,61 @@
-"""The trained pipeline at work on one document: spans and clause labels.
+"""The trained model at work on one document: spans and clause labels.
 
 :class:`ModelExtractor` is what ``load_model`` returns and what
 ``Pipeline`` calls as ``model(doc, method)`` on the document's
 :class:`~extractor.analysis.Analysis`, whose mentions and activities it replaces.
-It runs the recognizer over the document's sentences and the classifier over
-their clauses, in batches, then hands the predictions to
-:mod:`extractor.model.merge`. A span's confidence is the probability of the
-recognizer's decisions that make it (the product, over its characters, of
-the softmax probability of the action taken); an activity type's is the
-classifier's sigmoid score.
+It runs the CRF recognizer (extractor/model/crf.py) over the sentences that
+carry a candidate and the spaCy clause classifier over the clauses, then
+hands the predictions to :mod:`extractor.model.merge`. A span's confidence
+is the lowest marginal probability of its characters' labels; an activity
+type's is the classifier's sigmoid score.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
-
-import numpy
 
 from ..analysis import Analysis
 from ..fields.activities import load_lexicon
 from ..ruleset import Rules
+from ..text.patterns import alternation
 from ..text.sentences import Span
+from .crf import Recognizer
 from .merge import (FIELD_OF, ClausePrediction, SpanPrediction, merge_mentions, merge_records,
                     model_mentions, model_records)
 from .generic import GenericNames
+from .hints import Hinter, TriggerHints
 from .policy import load_policy
 
-NER, TEXTCAT = "ner", "textcat_multilabel"
+TEXTCAT = "textcat_multilabel"
 
 
 class ModelExtractor:
-    """The shipped (or given) spaCy pipeline plus the merge policy of
-    rules/model.yaml, built once per process."""
+    """The shipped (or given) model — a CRF recognizer and a spaCy clause
+    classifier — plus the merge policy of rules/model.yaml, built once per process."""
 
-    def __init__(self, nlp: Any, rules: Rules, path: Path):
+    def __init__(self, nlp: Any, recognizer: Recognizer, rules: Rules, path: Path):
         self.nlp = nlp
+        self.recognizer = recognizer
         self.path = path
         self.policy = load_policy(rules)
         self.lexicon = load_lexicon(rules)
         self.generic = GenericNames(rules)
-        missing = [name for name in (NER, TEXTCAT) if name not in nlp.pipe_names]
-        if missing:
-            raise ValueError(f"model {path} lacks the component(s) {missing}: retrain it with `make model`")
-        self.ner = nlp.get_pipe(NER)
+        if TEXTCAT not in nlp.pipe_names:
+            raise ValueError(f"model {path} lacks the component {TEXTCAT!r}: retrain it with `make model`")
         self.textcat = nlp.get_pipe(TEXTCAT)
         unknown = set(self.textcat.labels) - set(self.lexicon.slugs)
         if unknown:
             raise ValueError(f"model {path} predicts activity types {sorted(unknown)} "
                              "that rules/activities.yaml does not know: retrain it with `make model`")
-        self._moves = [self.ner.moves.get_class_name(i) for i in range(self.ner.moves.n_moves)]
-        labels = set(self.ner.labels)
+        labels = set(recognizer.labels)
         if not labels <= set(FIELD_OF):
             raise ValueError(f"model {path} predicts entity labels {sorted(labels - set(FIELD_OF))}; "
                              f"expected {sorted(FIELD_OF)}")
+        hints = TriggerHints.load(path)
+        self._hint = Hinter(hints) if hints else None
+        words = recognizer.featurizer.lexicons.words
+        self._candidate = re.compile(alternation([*words["unit_suffix"], *words["community_suffix"]]))
 
     def __call__(self, doc: Analysis, method: str) -> None:
         """Replace the document's mentions and activity records by those of
@@ -74,25 +77,37 @@ class ModelExtractor:
 
     # ------------------------------------------------------------ spans
     def spans(self, doc: Analysis) -> list[SpanPrediction]:
-        """UNIT / COMMUNITY spans of the document's body with their scores."""
+        """UNIT / COMMUNITY spans of the document's body with their scores,
+        from the pieces of text that carry a candidate (:meth:`pieces`)."""
         body = doc.body
-        pieces = [p for s in doc.sentences for p in _pieces(doc, s, self.policy.spans.max_chars)]
         out: list[SpanPrediction] = []
-        size = self.policy.spans.batch_size
-        for i in range(0, len(pieces), size):
-            batch = pieces[i:i + size]
-            out += self._tag(body, batch)
+        for sent in doc.sentences:
+            for p in self.pieces(doc, sent):
+                out += [SpanPrediction(p.start + s.start, p.start + s.end, s.label, s.score)
+                        for s in self.recognizer.predict(body[p.start:p.end])]
         return out
 
-    def _tag(self, body: str, pieces: list[Span]) -> list[SpanPrediction]:
-        docs = [self.nlp.make_doc(body[p.start:p.end]) for p in pieces]
-        probs = greedy_parse(self.ner, docs, self._moves)
-        out = []
-        for p, doc, prob in zip(pieces, docs, probs):
-            for e in doc.ents:
-                score = float(numpy.prod(prob[e.start:e.end]))
-                out.append(SpanPrediction(p.start + e.start_char, p.start + e.end_char, e.label_, round(score, 4)))
-        return out
+    def pieces(self, doc: Analysis, sent: Span) -> list[Span]:
+        """What the recognizer reads of a sentence: the runs of its clauses
+        that name a unit or community suffix of the model's lexicons (the
+        names of this genre end in one; a name never spans a comma), or the
+        whole sentence when rules/model.yaml's ``candidates_only`` is off;
+        cut to at most ``max_chars`` characters. The recognizer is the
+        model's costliest part, and these clauses are about a quarter of a
+        news corpus."""
+        clauses = doc.clauses(sent)
+        if not self.policy.spans.candidates_only:
+            return _windows([clauses], self.policy.spans.max_chars)
+        runs: list[list[Span]] = []
+        last_end = -1
+        for c in clauses:
+            if self._candidate.search(doc.body, c.start, c.end):
+                if runs and last_end == c.start:
+                    runs[-1].append(c)
+                else:
+                    runs.append([c])
+                last_end = c.end
+        return _windows(runs, self.policy.spans.max_chars)
 
     @staticmethod
     def vetoed(doc: Analysis) -> frozenset[tuple[int, str]]:
@@ -112,103 +127,35 @@ class ModelExtractor:
         if gate is not None and not gate.search(body):
             return []
         pairs = [(s, c) for s in doc.sentences for c in doc.clauses(s)]
-        docs = (self.nlp.make_doc(body[c.start:c.end]) for _, c in pairs)
-        out = []
-        for (s, c), doc in zip(pairs, self.textcat.pipe(docs, batch_size=self.policy.activities.batch_size)):
-            out.append(ClausePrediction(s, c, {k: float(v) for k, v in doc.cats.items()}))
-        return out
+        scores = self.clause_scores([body[c.start:c.end] for _, c in pairs])
+        return [ClausePrediction(s, c, cats) for (s, c), cats in zip(pairs, scores)]
+
+    def clause_scores(self, clauses: list[str]) -> list[dict[str, float]]:
+        """The activity-type scores of each clause text (with the trigger
+        markers the model was trained with, hints.py)."""
+        hint = self._hint
+        docs = (self.nlp.make_doc(hint(t) if hint else t) for t in clauses)
+        return [{k: float(v) for k, v in d.cats.items()}
+                for d in self.textcat.pipe(docs, batch_size=self.policy.activities.batch_size)]
 
 
-def greedy_parse(ner: Any, docs: list[Any], moves: list[str]) -> list[numpy.ndarray]:
-    """Tag ``docs`` with the recognizer's greedy decoder, as ``ner.pipe``
-    does, keeping the probability of each decision: the softmax of the
-    model's scores over the actions valid in that state. Returns one array
-    per doc: the probability of the action taken at each character.
-
-    spaCy's greedy decoder runs in C and keeps no scores; its beam decoder
-    gives entity probabilities only for a model trained with the beam
-    objective (with this one it returns nonsense spans), so the loop is
-    written out here: same transitions (``transition_states`` takes the
-    best valid action; tests check the entities are spaCy's), about 20%
-    slower than ``ner.pipe``.
-    """
-    probs = [numpy.ones(len(d), dtype="float32") for d in docs]
-    where = [i for i, d in enumerate(docs) if len(d)]
-    live = [docs[i] for i in where]
-    if not live:
-        return probs
-    batch = ner.moves.init_batch(live)
-    slot = {id(state): where[k] for k, state in enumerate(batch)}
-    spaces = {id(state): [t.is_space for t in doc] for state, doc in zip(batch, live)}
-    valid = _Validity(ner.moves, moves)
-    step = ner.model.predict(live)
-    states = [s for s in batch if not s.is_final()]
-    while states:
-        scores = step.predict(states)
-        masks = numpy.array([valid.mask(s, spaces[id(s)]) for s in states], dtype=bool)
-        masked = numpy.where(masks, scores, -numpy.inf)
-        best = masked.argmax(axis=1)
-        masked -= masked[numpy.arange(len(states)), best][:, None]
-        chosen = 1.0 / numpy.exp(masked).sum(axis=1)
-        for state, p, action in zip(states, chosen, best):
-            at = state.B(0)
-            if at >= 0:
-                probs[slot[id(state)]][at] = p
-            valid.took(state, int(action))
-        states = ner.transition_states(states, scores)
-    step.clear_memory()
-    for state, doc in zip(batch, live):
-        ner.moves.set_annotations(state, doc)
-    return probs
-
-
-class _Validity:
-    """Which actions are valid in an NER state. Without preset entities
-    (fresh docs) spaCy's rules depend only on the open entity's label,
-    whether one token is left and whether the next token is a space, so the
-    answer is cached by that key; the open label is followed from the
-    actions taken, and a state where that disagrees with spaCy's own view
-    is asked directly."""
-
-    def __init__(self, system: Any, moves: list[str]):
-        self.system, self.moves = system, moves
-        self.cache: dict[tuple[str | None, bool, bool], list[bool]] = {}
-        self.open: dict[int, str | None] = {}
-
-    def mask(self, state: Any, spaces: list[bool]) -> list[bool]:
-        label = self.open.get(id(state))
-        if state.entity_is_open() != (label is not None):
-            return [self.system.is_valid(state, m) for m in self.moves]
-        at = state.B(0)
-        key = (label, state.buffer_length() < 2, at >= 0 and spaces[at])
-        found = self.cache.get(key)
-        if found is None:
-            found = self.cache[key] = [self.system.is_valid(state, m) for m in self.moves]
-        return found
-
-    def took(self, state: Any, action: int) -> None:
-        move = self.moves[action]
-        if move.startswith(("B-", "I-")):
-            self.open[id(state)] = move[2:]
-        else:
-            self.open[id(state)] = None
-
-
-def _pieces(doc: Analysis, sent: Span, max_chars: int) -> list[Span]:
-    """The sentence, or runs of its clauses of at most ``max_chars``
-    characters (a longer clause is cut into windows of that size)."""
-    if sent.end - sent.start <= max_chars:
-        return [sent]
+def _windows(runs: list[list[Span]], max_chars: int) -> list[Span]:
+    """Each run of adjacent clauses as one span, or cut between its clauses
+    into spans of at most ``max_chars`` characters (a longer clause is cut
+    into windows of that size)."""
     out: list[Span] = []
-    start = end = sent.start
-    for c in doc.clauses(sent):
-        if c.end - start > max_chars and end > start:
+    for run in runs:
+        if not run:
+            continue
+        start = end = run[0].start
+        for c in run:
+            if c.end - start > max_chars and end > start:
+                out.append(Span(start, end))
+                start = c.start
+            while c.end - start > max_chars:
+                out.append(Span(start, start + max_chars))
+                start += max_chars
+            end = c.end
+        if end > start:
             out.append(Span(start, end))
-            start = c.start
-        while c.end - start > max_chars:
-            out.append(Span(start, start + max_chars))
-            start += max_chars
-        end = c.end
-    if end > start:
-        out.append(Span(start, end))
     return out

@@ -1,20 +1,26 @@
-"""Train the shipped pipeline from the repository's data (``extractor train``,
+"""Train the shipped model from the repository's data (``extractor train``,
 ``make model``).
 
-Two spaCy trainings, each with spaCy's own loop (``spacy.cli.train.train``)
-from a config file of this package, then one pipeline assembled from both:
+Two trainings, then one folder:
 
-- ``ner.cfg``: UNIT / COMMUNITY on corpora/train/ner_cluener.jsonl (CLUENER
-  government + organization) and ner_genre.jsonl (weakly labelled genre
-  sentences);
-- ``textcat.cfg``: the activity types of a clause on
-  corpora/train/activities_rules.jsonl with the hand-reviewed labels of
-  activities_reviewed.tsv in place of the rules' where a clause was reviewed.
+- the recognizer (extractor/model/crf.py): a character CRF for UNIT /
+  COMMUNITY (and CLUENER's COMPANY) on the train split of the hand-labelled
+  corpora/train/labelled_sentences.jsonl (repeated ``HAND_REPEAT`` times)
+  and, when ``USE_CLUENER``, ner_cluener.jsonl (CLUENER government +
+  organization); features of features.py, with LAC tags when ``USE_LAC``
+  (lac.py). Saved in ``trained/recognizer/``.
+- the clause classifier: spaCy's ``textcat_multilabel`` (config
+  textcat.cfg, spaCy's own loop) on the train split of the hand-labelled
+  labelled_clauses.jsonl and, when ``USE_REVIEWED``, that of the hand review
+  activities_reviewed.tsv, each clause followed by markers of the rules'
+  triggers it holds when ``USE_HINTS`` (hints.py, word lists saved in
+  ``trained/hints.json``). A tenth of its rows (every tenth) is spaCy's dev
+  set, which picks the best checkpoint.
 
-A tenth of each file (every tenth line) is held out as spaCy's dev set,
-which picks the best checkpoint; the CLUENER dev split and the project's dev
-gold are never seen here. The corpora are in the repository, so training
-needs no ../shared.
+No rule-labelled data is trained on (data.py). The CLUENER dev split, the held-out test splits and the project's dev gold
+are never seen here. Both trainings are deterministic (L-BFGS; spaCy with
+``system.seed``), so the same data and seed give the same model. The
+corpora are in the repository, so training needs no ../shared.
 """
 from __future__ import annotations
 
@@ -26,26 +32,41 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import layers  # noqa: F401 - registers extractor.CharNgramEmbed.v1
-from .data import REPO_TRAIN, activity_examples, ner_examples
+from . import RECOGNIZER
+from .data import HAND_REPEAT, REPO_TRAIN, activity_examples, ner_examples
+from .hints import FILE as HINTS_FILE
 
 HERE = Path(__file__).resolve().parent
 SHIPPED = HERE / "trained"
-CONFIGS = {"ner": HERE / "ner.cfg", "textcat": HERE / "textcat.cfg"}
+TEXTCAT_CONFIG = HERE / "textcat.cfg"
 HOLDOUT_EVERY = 10
+# Whether the recognizer sees LAC's tags (chosen by benchmarks/methods.py:
+# see the README's model section for the figures behind it).
+USE_LAC = False
+# What the model learns from (chosen by training/compare_sources.py on
+# dev-wide's even half; see the README's model section):
+# CLUENER train beside the hand-labelled sentences, the hand-reviewed
+# clauses of activities_reviewed.tsv beside labelled_clauses.jsonl.
+USE_CLUENER = True
+USE_REVIEWED = True
+# Whether the classifier sees the rules' triggers as markers (hints.py).
+USE_HINTS = True
+# The CRF's L1 / L2 penalties and L-BFGS iterations.
+CRF_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 100}
 
 
 def train(output: str | None = None, seed: int = 0, *, data: str | Path | None = None,
-          limit: int | None = None, max_epochs: int | None = None) -> Path:
-    """Train both components and save the assembled pipeline to ``output``
-    (default: the shipped ``extractor/model/trained``); returns its path.
+          limit: int | None = None, max_epochs: int | None = None, lac: bool = USE_LAC) -> Path:
+    """Train both parts and save the model to ``output`` (default: the
+    shipped ``extractor/model/trained``); returns its path.
 
     ``data`` is the training-data folder (default corpora/train); ``limit``
     keeps the first N examples of each kind and ``max_epochs`` overrides the
-    configs (both for quick checks: the shipped model uses neither).
+    classifier's epochs and caps the CRF's iterations at 10 per epoch (both for
+    quick checks: the shipped model uses neither); ``lac`` gives the
+    recognizer LAC features.
     """
     import spacy
-    from spacy.cli.train import train as spacy_train
 
     out = Path(output) if output else SHIPPED
     data_dir = Path(data) if data else REPO_TRAIN
@@ -54,56 +75,97 @@ def train(output: str | None = None, seed: int = 0, *, data: str | Path | None =
     timings: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="extractor-train-") as tmp:
         work = Path(tmp)
-        sizes = {}
-        for kind, examples in (("ner", ner_examples(data_dir)), ("textcat", activity_examples(data_dir))):
-            rows = list(examples)[:limit] if limit else list(examples)
-            sizes[kind] = _write_docbins(kind, rows, work / kind)
-            overrides: dict[str, Any] = {
-                "paths.train": str(work / kind / "train.spacy"),
-                "paths.dev": str(work / kind / "dev.spacy"),
-                "system.seed": seed,
-            }
-            if max_epochs is not None:
-                overrides["training.max_epochs"] = max_epochs
-            t0 = time.perf_counter()
-            spacy_train(CONFIGS[kind], work / kind / "model", overrides=overrides, use_gpu=-1)
-            timings[kind] = round(time.perf_counter() - t0, 1)
-        nlp = spacy.load(work / "ner" / "model" / "model-best")
-        textcat = spacy.load(work / "textcat" / "model" / "model-best")
-        nlp.add_pipe("textcat_multilabel", source=textcat)
+        rows = list(activity_examples(data_dir, reviewed=USE_REVIEWED))
+        rows = rows[:limit] if limit else rows
+        t0 = time.perf_counter()
+        best, sizes = train_classifier(rows, work / "textcat", seed, max_epochs)
+        timings["textcat"] = round(time.perf_counter() - t0, 1)
+
+        ner_rows = list(ner_examples(data_dir, cluener=USE_CLUENER))
+        ner_rows = ner_rows[:limit] if limit else ner_rows
+        params = dict(CRF_PARAMS)
+        if max_epochs is not None:
+            params["max_iterations"] = min(params["max_iterations"], 10 * max_epochs)
+        t0 = time.perf_counter()
+        rec_meta = train_recognizer(ner_rows, work / RECOGNIZER, lac=lac, **params)
+        timings["recognizer"] = round(time.perf_counter() - t0, 1)
+
+        nlp = spacy.load(best)
         nlp.meta["name"] = "extractor_units_activities"
-        nlp.meta["version"] = "1.0.0"
+        nlp.meta["version"] = "3.0.0"
         nlp.meta["extractor"] = {
             "seed": seed,
             "train_seconds": timings,
-            "examples": sizes,
-            "performance": {
-                "ner": _scores(work / "ner" / "model" / "model-best"),
-                "textcat": _scores(work / "textcat" / "model" / "model-best"),
-            },
+            "examples": {"textcat": sizes, "recognizer": rec_meta["sentences"]},
+            "data": {"cluener": USE_CLUENER, "hand_repeat": HAND_REPEAT, "reviewed_clauses": USE_REVIEWED,
+                     "trigger_hints": USE_HINTS},
+            "recognizer": {"lac": lac, **params},
+            "performance": {"textcat": _scores(best)},
         }
         if out.exists():
             shutil.rmtree(out)
         nlp.to_disk(out)
+        if (best / HINTS_FILE).exists():
+            shutil.copy(best / HINTS_FILE, out / HINTS_FILE)
+        shutil.copytree(work / RECOGNIZER, out / RECOGNIZER)
     print(f"model saved to {out} (training seconds: {timings})", file=sys.stderr)
     return out
 
 
-def _write_docbins(kind: str, rows: list[dict[str, Any]], folder: Path) -> dict[str, int]:
-    """train.spacy and dev.spacy of one component (every tenth row to dev)."""
+def train_classifier(rows: list[dict[str, Any]], work: Path, seed: int = 0,
+                     max_epochs: int | None = None, hints: bool = USE_HINTS) -> tuple[Path, dict[str, int]]:
+    """Train the clause classifier on ``rows`` (``{"text", "cats", "repeat"?}``)
+    in ``work`` with spaCy's loop (textcat.cfg); every tenth row is its dev
+    set, which picks the best checkpoint. With ``hints``, each clause is
+    followed by the markers of the rules' triggers it holds (hints.py), and
+    the word lists are saved in the model folder. Returns (the model-best
+    folder, the number of train and dev docs)."""
+    from spacy.cli.train import train as spacy_train
+
+    from ..ruleset import load_rules
+    from .hints import Hinter, TriggerHints
+
+    lists = TriggerHints.from_rules(load_rules()) if hints else None
+    sizes = _write_docbins(rows, work, Hinter(lists) if lists else None)
+    overrides: dict[str, Any] = {"paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy"),
+                                 "system.seed": seed}
+    if max_epochs is not None:
+        overrides["training.max_epochs"] = max_epochs
+    spacy_train(TEXTCAT_CONFIG, work / "model", overrides=overrides, use_gpu=-1)
+    best = work / "model" / "model-best"
+    if lists is not None:
+        lists.save(best)
+    return best, sizes
+
+
+def train_recognizer(rows: list[dict[str, Any]], folder: Path, *, lac: bool = False, **params: Any) -> dict[str, Any]:
+    """Train the CRF recognizer on ``rows`` into ``folder`` with the rules'
+    lexicons (and LAC tags when ``lac``); returns crf.py's figures."""
+    from ..ruleset import load_rules
+    from . import crf
+    from .features import Lexicons
+
+    tagger = None
+    if lac:
+        from .lac import Lac
+
+        tagger = Lac()
+    return crf.train(rows, folder, Lexicons.from_rules(load_rules()), lac=tagger, **params)
+
+
+def _write_docbins(rows: list[dict[str, Any]], folder: Path, hinter: Any = None) -> dict[str, int]:
+    """train.spacy and dev.spacy of the classifier (every tenth row to dev);
+    ``hinter`` (hints.Hinter) adds the trigger markers to each text."""
     import spacy
     from spacy.tokens import DocBin
 
     nlp = spacy.blank("zh")
     folder.mkdir(parents=True, exist_ok=True)
     bins = {"train": DocBin(), "dev": DocBin()}
-    labels = _activity_types() if kind == "textcat" else []
+    labels = _activity_types()
     for i, row in enumerate(rows):
-        doc = nlp.make_doc(row["text"])
-        if kind == "ner":
-            _set_entities(doc, row)
-        else:
-            doc.cats = {lab: float(lab in row["cats"]) for lab in labels}
+        doc = nlp.make_doc(hinter(row["text"]) if hinter else row["text"])
+        doc.cats = {lab: float(lab in row["cats"]) for lab in labels}
         if i % HOLDOUT_EVERY == HOLDOUT_EVERY - 1:
             bins["dev"].add(doc)
         else:
@@ -120,17 +182,6 @@ def _activity_types() -> list[str]:
     from ..ruleset import load_rules
 
     return list(load_lexicon(load_rules()).slugs)
-
-
-def _set_entities(doc: Any, row: dict[str, Any]) -> None:
-    """Entities of one row; ``missing`` spans stay unannotated. Spans that do
-    not fall on token boundaries are dropped (none do with character tokens)."""
-    ents = [doc.char_span(s, e, label=lab) for s, e, lab in row["spans"]]
-    missing = [doc.char_span(s, e) for s, e in row.get("missing", [])]
-    ents = [sp for sp in ents if sp is not None]
-    missing = [sp for sp in missing if sp is not None
-               and all(sp.end <= x.start or sp.start >= x.end for x in ents)]
-    doc.set_ents(ents, missing=missing, default="outside")
 
 
 def _scores(model_dir: Path) -> dict[str, Any]:
