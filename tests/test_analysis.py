@@ -99,3 +99,15 @@ def test_paragraphs_are_lines_with_text(body, paragraphs):
     assert [body[p.start:p.end] for p in a.paragraphs] == paragraphs
     for i, p in enumerate(a.paragraphs):
         assert a.paragraph_index(p.start) == a.paragraph_index(p.end - 1) == i
+
+
+@pytest.mark.parametrize("text,clauses", [
+    ("志愿者共3,000人,分两班值守。", ["志愿者共3,000人,", "分两班值守。"]),
+    ("早上7:30开始,用1:49漂白水消毒。", ["早上7:30开始,", "用1:49漂白水消毒。"]),
+    ("通知:今天,全员核酸。", ["通知:", "今天,", "全员核酸。"]),
+    ("第1,2号楼封控。", ["第1,2号楼封控。"]),
+])
+def test_commas_and_colons_between_digits_do_not_end_a_clause(text, clauses):
+    # a clause break there would split one number and the record runs with it
+    got = [text[c.start:c.end] for c in text_sentences.clauses(text, text_sentences.Span(0, len(text)))]
+    assert got == clauses

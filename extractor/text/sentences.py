@@ -7,8 +7,9 @@ from dataclasses import dataclass
 # A sentence ends at 。！？!? or ；; (clauses this genre strings into lists),
 # or at a line break; closing quotes and brackets stay with their sentence.
 _SENT_END = re.compile(r"[。！？!?；;]+[”’」』)）]*|\n+")
-# Clauses: commas and colons within a sentence.
-_CLAUSE_END = re.compile(r"[,，:：]")
+# Clauses: commas and colons within a sentence, but not those between two
+# digits (3,000 人, 7:30, 1:49 漂白水), which belong to a number.
+_CLAUSE_END = re.compile(r"[，：]|(?<!\d)[,:]|[,:](?!\d)")
 
 
 @dataclass(frozen=True)
