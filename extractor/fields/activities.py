@@ -237,15 +237,15 @@ def find_triggers(body: str, lex: Lexicon) -> list[Trigger]:
     # Where a literal of the same slug already spoke, a pattern match adds
     # nothing; elsewhere it adds a trigger (its gap may hold any word, even an
     # ignored one: 买体温计 is buying, though 体温计 alone is no work).
-    # A match that starts inside another trigger word is not a phrase of its
-    # own (赠送口罩: 送口罩 is no delivery, the gift is a donation).
+    # A match that starts inside another trigger or ignored word is not a
+    # phrase of its own (赠送口罩: the gift is a donation; 抢购大米: hoarding).
     codes = {slug: i + 1 for i, slug in enumerate(lex.slugs)}
     owner = bytearray(len(body))
     inside = bytearray(len(body))
     for t in chosen:
         if t.slug is not None:
             owner[t.start:t.end] = bytes([codes[t.slug]]) * (t.end - t.start)
-            inside[t.start + 1:t.end] = b"\1" * (t.end - t.start - 1)
+        inside[t.start + 1:t.end] = b"\1" * (t.end - t.start - 1)
     phrases = []
     for pat, slug in lex.patterns:
         code = codes[slug]
