@@ -320,7 +320,8 @@ class UnitExtractor:
         return bool(self.counted.search(body, max(0, start - 16), start))
 
     def _head_ok(self, tok: Token, head: str) -> bool:
-        if tok.word == head and head in self.single:
+        if tok.word == head:
+            # the whole word is a listed suffix or name (国新办, though 新办 is no organization)
             return True
         if self.not_org_end.search(tok.word):
             return False
