@@ -136,8 +136,8 @@ def cluener(shared: Path, rules: Rules, mx: Any) -> dict[str, tuple[PRF, float]]
     rule, t_rule = timed(lambda: [units.extract(Analysis(o["text"])) + comms.extract(Analysis(o["text"]))
                                   for o in data])
     model, t_model = timed(lambda: [mx.recognizer.predict(o["text"]) for o in data])
-    gated, t_gated = timed(lambda: [mx.spans(Analysis(o["text"])) for o in data])
-    hybrid, t_merge = timed(lambda: [merge_mentions(o["text"], r, g, mx.policy.spans, mx.generic)
+    gated, t_gated = timed(lambda: [mx.read(Analysis(o["text"])) for o in data])
+    hybrid, t_merge = timed(lambda: [merge_mentions(o["text"], r, g.spans, mx.policy.spans, mx.generic, g.outside)
                                      for o, r, g in zip(data, rule, gated)])
     counts = {m: [0, 0, 0] for m in METHODS}
     for o, r, sp, h in zip(data, rule, model, hybrid):
@@ -194,7 +194,8 @@ def sentences(rules: Rules, mx: Any) -> dict[str, dict[str, PRF]] | None:
         spans = mx.recognizer.predict(text)
         model = [Mention(field=FIELD_OF[s.label], text=text[s.start:s.end], value="", start=s.start, end=s.end)
                  for s in spans if s.score >= th]
-        hybrid = merge_mentions(text, rule, mx.spans(Analysis(text)), mx.policy.spans, mx.generic)
+        reading = mx.read(Analysis(text))
+        hybrid = merge_mentions(text, rule, reading.spans, mx.policy.spans, mx.generic, reading.outside)
         for f in ("unit", "community"):
             gold = {(s, e) for s, e, label in x["spans"] if FIELD_OF.get(label) == f}
             for m, pred in (("rule", rule), ("model", model), ("hybrid", hybrid)):

@@ -187,13 +187,28 @@ def _mention(body: str, m: dict) -> Mention:
 @pytest.mark.parametrize("case", cases("model_merge", expect=("mentions",),
                                        inputs=("text", "rule_mentions", "model_spans")))
 def test_merge_mentions(case):
+    _check_merge(case, SPAN_POLICY)
+
+
+@pytest.mark.parametrize("case", cases("model_merge_corrections", expect=("mentions",),
+                                       inputs=("text", "rule_mentions", "model_spans", "outside?")))
+def test_merge_corrections(case):
+    _check_merge(case, replace(SPAN_POLICY, unit_replace_threshold=0.9, unit_reject_threshold=0.99))
+
+
+def _check_merge(case: dict, policy: SpanPolicy) -> None:
+    """Merge a case of model_merge*.yaml under ``policy`` and check every mention."""
     body = case["text"]
     rule = [_mention(body, m) for m in case["rule_mentions"]]
     spans = []
     for p in case["model_spans"]:
         s = _at(body, p["text"], p.get("nth", 1))
         spans.append(SpanPrediction(s, s + len(p["text"]), p["label"], p["score"]))
-    merged = merge_mentions(body, rule, spans, SPAN_POLICY, lambda field, text: text in GENERIC_TEXTS)
+    outside: dict[int, float] = {}
+    for o in case.get("outside") or []:
+        s = _at(body, o["text"], o.get("nth", 1))
+        outside.update(dict.fromkeys(range(s, s + len(o["text"])), o["p"]))
+    merged = merge_mentions(body, rule, spans, policy, lambda field, text: text in GENERIC_TEXTS, outside)
     got = {(m.field, m.start, m.end): m for m in merged}
     assert len(got) == len(merged), "duplicate mentions"
     want = [(e, _mention(body, e)) for e in case["expect"]["mentions"]]
@@ -217,6 +232,14 @@ def test_a_threshold_of_one_adds_nothing():
     never = lambda field, text: False  # noqa: E731
     assert merge_mentions(body, [], spans, replace(SPAN_POLICY, unit_add_threshold=0.99), never)
     assert merge_mentions(body, [], spans, replace(SPAN_POLICY, unit_add_threshold=1.0), never) == []
+    # ... and that no rule unit is re-bounded or rejected.
+    rule = [Mention(field="unit", text=body[0:2], value=body[0:2], start=0, end=2)]
+    outside = dict.fromkeys(range(len(body)), 1.0)
+    off = replace(SPAN_POLICY, unit_add_threshold=1.0, unit_replace_threshold=1.0, unit_reject_threshold=1.0)
+    assert merge_mentions(body, rule, spans, off, never, outside) == rule
+    on = replace(off, unit_replace_threshold=0.99, unit_reject_threshold=0.99)
+    assert merge_mentions(body, rule, spans, on, never, outside)[0].end == 4
+    assert merge_mentions(body, rule, [], on, never, outside) == []
 
 
 @pytest.mark.parametrize("case", cases("model_generic", expect=("generic",), inputs=("field", "text")))

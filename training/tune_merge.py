@@ -12,8 +12,10 @@ linker on the dev-wide pages (the process's one pipeline, its policy
 replaced) and is scored with ``extractor.evaluate``.
 The thresholds are chosen one after the other (``STEPS``): the units' add
 threshold and ``min_chars`` by the sum of the even half's F1 on units and
-record_unit, the communities' by communities + record_community, then the
-activities' by records + record_unit + record_community. A step leaves its
+record_unit, the communities' by communities + record_community, the
+rule-unit corrections' (re-bounding, then rejecting: merge.py) by units +
+record_unit again, then the activities' by records + record_unit +
+record_community. A step leaves its
 most cautious point (the highest thresholds) only for one that gains at
 least ``MIN_GAIN`` of summed F1 on the even half: less is a mention or two
 of 16 pages, noise that a threshold should not be bought with (an
@@ -22,6 +24,13 @@ of records on the seeds). Among the points past that bar the best wins,
 ties to the more cautious. Only the even half's scores choose; the odd half's are
 printed for the chosen and the current settings, never used. ``--write``
 puts the chosen values into rules/model.yaml.
+
+``--sweep`` also prints, for every point of the rule-unit corrections'
+steps (``SWEEPS``: re-bounding and rejecting rule units) with the chosen
+values elsewhere, units and record_unit on both halves, UNIT F1 on the
+labelled test sentences and on CLUENER dev (benchmarks/methods.py's
+measures): what the README's model section reports of them. The odd half
+is printed, never used.
 """
 from __future__ import annotations
 
@@ -48,24 +57,31 @@ from extractor.settings import Settings  # noqa: E402
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
 # Summed even-half F1 a less cautious point must gain over the most cautious one.
 MIN_GAIN = 0.01
+REJECT_THRESHOLDS = (0.9, 0.95, 0.99, 0.999, 1.0)
+SWEEPS = (("unit_replace_threshold", (*THRESHOLDS, 1.0)), ("unit_reject_threshold", REJECT_THRESHOLDS))
 # One step after the other: (section, grid, the fields whose even-half F1 it maximizes).
 STEPS = (
     ("spans", {"unit_add_threshold": THRESHOLDS, "min_chars": (2, 3, 4)}, ("units", "record_unit")),
     ("spans", {"community_add_threshold": THRESHOLDS}, ("communities", "record_community")),
+    # Rule units the model re-bounds or rejects (1: none), after the adds.
+    ("spans", {"unit_replace_threshold": (*THRESHOLDS, 1.0)}, ("units", "record_unit")),
+    ("spans", {"unit_reject_threshold": REJECT_THRESHOLDS}, ("units", "record_unit")),
     ("activities", {"add_threshold": (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0)},
      ("records", "record_unit", "record_community")),
 )
 
 
 def memoize_model() -> None:
-    """Make ModelExtractor.spans and .classify remember their answer per body."""
-    for name in ("spans", "classify"):
+    """Make ModelExtractor.read and .classify remember their answer per body
+    (read with the characters' outside probabilities, which only rejecting needs)."""
+    for name, kwargs in (("read", {"outside": True}), ("classify", {})):
         real = getattr(ModelExtractor, name)
         memo: dict[str, Any] = {}
 
-        def cached(self: ModelExtractor, doc: Any, _real: Any = real, _memo: dict = memo) -> Any:
+        def cached(self: ModelExtractor, doc: Any, *_: Any, _real: Any = real, _memo: dict = memo,
+                   _kwargs: dict = kwargs) -> Any:
             if doc.body not in _memo:
-                _memo[doc.body] = _real(self, doc)
+                _memo[doc.body] = _real(self, doc, **_kwargs)
             return _memo[doc.body]
 
         setattr(ModelExtractor, name, cached)
@@ -121,11 +137,38 @@ def choose(results: dict[tuple, dict], fields: tuple[str, ...]) -> tuple:
     return top if total(top) >= total(cautious) + MIN_GAIN else cautious
 
 
+def sweep(chosen: dict, run: Any, shared: Path, model: str | None) -> None:
+    """Print :data:`SWEEPS`' table (see the module docstring)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("methods", REPO / "benchmarks" / "methods.py")
+    methods = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(methods)
+    rules = Rules(REPO / "rules")
+    mx = pipeline_for(Settings(method="hybrid", model=model)).model
+    seeds = (REPO / "corpora" / "seeds", shared / "gold" / "dev")
+    print("\n| hybrid with | units even | record_unit even | units odd | record_unit odd | units seeds "
+          "| record_unit seeds | test sentences unit F1 | CLUENER dev UNIT F1 |\n| --- |" + " ---: |" * 8)
+    for key, grid in SWEEPS:
+        for v in grid:
+            values = {**chosen, ("spans", key): v}
+            s = run(values)  # sets mx.policy to ``values``
+            s["seeds"] = score(values, *seeds, model)["all"]
+            sent = methods.sentences(rules, mx)
+            test = f"{sent['hybrid']['unit'][2]:.3f} (rule {sent['rule']['unit'][2]:.3f})" if sent else "-"
+            clu = methods.cluener(shared, rules, mx)
+            print(f"| {key} = {v} | " + " | ".join(f"{s[h][f]:.3f}" for h in ("even", "odd", "seeds")
+                                                  for f in ("units", "record_unit"))
+                  + f" | {test} | {clu['hybrid'][0][2]:.3f} (rule {clu['rule'][0][2]:.3f}) |")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="tune rules/model.yaml on dev-wide's even half")
     ap.add_argument("--shared", default=str(REPO.parent / "shared"))
     ap.add_argument("--model", default=None)
     ap.add_argument("--write", action="store_true", help="write the chosen values into rules/model.yaml")
+    ap.add_argument("--sweep", action="store_true", help="print the rule-unit corrections' sweep (docstring)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     inputs, gold = shared / "corpus" / "dev-wide" / "input.jsonl", shared / "gold" / "dev-wide"
@@ -143,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
         for section, grid, fields in STEPS:
             step, _ = best(grid, section, fields, chosen, run)
             chosen.update(step)
+        if args.sweep:
+            sweep(chosen, run, shared, args.model)
         final = run(chosen)
         rule_dir = Path(tmp) / "rule"
         extractor.extract_to(rule_dir, [inputs], settings=Settings(method="rule"))

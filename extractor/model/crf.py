@@ -87,9 +87,12 @@ class Recognizer:
             self._lac = Lac()
         return self._lac
 
-    def predict(self, text: str, lac: Sequence[str] | None = None) -> list[Span]:
+    def predict(self, text: str, lac: Sequence[str] | None = None,
+                outside: list[float] | None = None) -> list[Span]:
         """The spans of ``text`` with their scores; ``lac`` are its LAC tags
-        when already computed (else computed here for a model that uses them)."""
+        when already computed (else computed here for a model that uses them).
+        ``outside``, when given, is extended with each character's marginal
+        probability of being in no span (what the hybrid's rejection reads)."""
         if not text:
             return []
         if self.uses_lac and lac is None:
@@ -100,6 +103,8 @@ class Recognizer:
         for s, e, label in spans_of(tags):
             score = min(tagger.marginal(tags[i], i) for i in range(s, e))
             out.append(Span(s, e, label, round(score, 4)))
+        if outside is not None:
+            outside.extend(tagger.marginal(OUTSIDE, i) for i in range(len(text)))
         return out
 
 

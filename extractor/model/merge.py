@@ -9,7 +9,23 @@ Hybrid policy, per field:
 - dates, headcounts, quantities: the rules' alone (the model does not
   predict them).
 - units and communities: every rule mention is kept, value and all (the
-  rules give the canonical name). A model span on exactly the same
+  rules give the canonical name), but for two corrections of rule units,
+  both off unless rules/model.yaml turns them on:
+
+  * rebound: a model unit span scoring ``unit_replace_threshold`` or more,
+    of ``min_chars`` characters, no generic word, that overlaps rule unit
+    mentions only, one of them (the most overlapped) with other boundaries
+    and the rest inside the span, gives that mention its boundaries and
+    text (``source="model"``, confidence = its score). Its value is the
+    rules' canonical name of the new text where they found it elsewhere in
+    the document, else the text; when the old text was its entity's
+    canonical name, the whole entity (every unit mention of that value)
+    takes the new value, so one entity keeps one name.
+  * reject: a rule unit mention whose every character the recognizer read
+    as outside any span with probability ``unit_reject_threshold`` or more
+    is dropped (characters it did not read reject nothing).
+
+  A model span on exactly the same
   characters with the same label, scoring ``model_threshold`` or more,
   confirms it: ``source`` becomes
   ``rule+model`` and ``confidence`` the noisy-OR of both. A model span the
@@ -35,7 +51,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from typing import Callable, Mapping
 
 from ..document import Mention, Record
 from ..fields.activities import Trigger, evidence_span
@@ -68,6 +84,16 @@ class ClausePrediction:
     scores: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass
+class SpanReading:
+    """What the recognizer read of one body: its spans and, for every
+    character it read (body offset → probability), the probability that the
+    character is in no span."""
+
+    spans: list[SpanPrediction]
+    outside: dict[int, float] = field(default_factory=dict)
+
+
 def noisy_or(a: float, b: float) -> float:
     """The confidence of two independent sources that agree."""
     return round(1.0 - (1.0 - a) * (1.0 - b), 4)
@@ -84,11 +110,14 @@ def model_mentions(body: str, spans: list[SpanPrediction], policy: SpanPolicy) -
 
 
 def merge_mentions(body: str, rule: list[Mention], spans: list[SpanPrediction], policy: SpanPolicy,
-                   generic: Callable[[str, str], bool] = lambda field, text: False) -> list[Mention]:
-    """``method="hybrid"``: the rule mentions, confirmed or not, plus the
-    model spans the rules missed (see the module docstring); ``generic(field,
-    text)`` says which texts are generic words, never added."""
-    out = [replace(m) for m in rule]
+                   generic: Callable[[str, str], bool] = lambda field, text: False,
+                   outside: Mapping[int, float] | None = None) -> list[Mention]:
+    """``method="hybrid"``: the rule mentions, rebounded, rejected, confirmed
+    or not, plus the model spans the rules missed (see the module docstring);
+    ``generic(field, text)`` says which texts are generic words, never added;
+    ``outside`` is :attr:`SpanReading.outside` (none: nothing is rejected)."""
+    out = rebound(body, [replace(m) for m in rule], spans, policy, generic)
+    out = reject(out, outside or {}, policy.unit_reject_threshold)
     scores: dict[tuple[int, int, str], float] = {}
     for s in spans:
         key = (s.start, s.end, FIELD_OF[s.label])
@@ -100,7 +129,8 @@ def merge_mentions(body: str, rule: list[Mention], spans: list[SpanPrediction], 
         if m.field in NAME_FIELDS:
             canonical.setdefault((m.field, m.text), m.value)
             score = scores.get((m.start, m.end, m.field), 0.0)
-            if score >= policy.model_threshold:
+            # A re-bounded mention has the span's boundaries by construction.
+            if score >= policy.model_threshold and m.source != "model":
                 m.source = "rule+model"
                 m.confidence = noisy_or(m.confidence, score)
     added: list[Mention] = []
@@ -116,6 +146,58 @@ def merge_mentions(body: str, rule: list[Mention], spans: list[SpanPrediction], 
         added.append(Mention(field=fld, text=text, value=canonical.get((fld, text), text),
                              start=s.start, end=s.end, source="model", confidence=round(s.score, 4)))
     return out + added
+
+
+def rebound(body: str, mentions: list[Mention], spans: list[SpanPrediction], policy: SpanPolicy,
+            generic: Callable[[str, str], bool]) -> list[Mention]:
+    """``mentions`` (changed in place) with the boundaries of confident model
+    unit spans where they overlap a rule unit mention (module docstring)."""
+    threshold = policy.unit_replace_threshold
+    if threshold >= 1:  # as for adding: marginals reach 1.0, so 1 must mean none
+        return mentions
+    exact = {(m.start, m.end) for m in mentions}
+    canonical: dict[str, str] = {}
+    for m in mentions:
+        if m.field == "unit":
+            canonical.setdefault(m.text, m.value)
+    renamed: dict[str, str] = {}
+    moved: set[int] = set()
+    taken = bytearray(len(body) + 1)
+    for s in sorted(spans, key=lambda s: (-s.score, s.start)):
+        if FIELD_OF[s.label] != "unit" or s.score < threshold or s.end - s.start < policy.min_chars:
+            continue
+        text = body[s.start:s.end]
+        if (s.start, s.end) in exact or any(taken[s.start:s.end]) or generic("unit", text):
+            continue
+        over = [m for m in mentions if m.start < s.end and s.start < m.end]
+        if not over or any(m.field != "unit" for m in over):
+            continue
+        target = max(over, key=lambda m: (min(m.end, s.end) - max(m.start, s.start), m.end - m.start))
+        # Another overlapping mention sticking out of the span: the span
+        # would cut it, and which of them is wrong is not the model's to say.
+        if id(target) in moved or any(m is not target and not s.start <= m.start < m.end <= s.end for m in over):
+            continue
+        value = canonical.get(text, text)
+        if target.text == target.value and value == text:
+            renamed.setdefault(target.value, text)
+        moved.add(id(target))
+        taken[s.start:s.end] = b"\1" * (s.end - s.start)
+        target.start, target.end, target.text, target.value = s.start, s.end, text, value
+        target.source, target.confidence = "model", round(s.score, 4)
+    for m in mentions:
+        if m.field == "unit" and m.value in renamed:
+            m.value = renamed[m.value]
+    return mentions
+
+
+def reject(mentions: list[Mention], outside: Mapping[int, float], threshold: float) -> list[Mention]:
+    """``mentions`` without the rule unit mentions the recognizer read as no
+    span, every character at ``threshold`` or more (1 rejects none)."""
+    if threshold >= 1 or not outside:
+        return mentions
+    return [m for m in mentions
+            if not (m.field == "unit" and m.source == "rule"
+                    and all(outside.get(i, -1.0) >= threshold for i in range(m.start, m.end)))]
 
 
 # ---------------------------------------------------------------- records

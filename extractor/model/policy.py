@@ -17,6 +17,9 @@ class SpanPolicy:
     unit_add_threshold: float = 0.95
     community_add_threshold: float = 0.95
     min_chars: int = 3
+    # 1 turns each off (see merge.py: rebound / reject).
+    unit_replace_threshold: float = 1.0
+    unit_reject_threshold: float = 1.0
 
     def add_threshold(self, field: str) -> float:
         """The score from which the hybrid adds a span of ``field`` the rules missed."""
@@ -41,7 +44,8 @@ class Policy:
 
 _SPANS = Section({"max_chars": Int(20), "candidates_only": Bool(), "model_threshold": Number(0, 1),
                   "unit_add_threshold": Number(0, 1), "community_add_threshold": Number(0, 1),
-                  "min_chars": Int(1)})
+                  "min_chars": Int(1), "unit_replace_threshold": Number(0, 1),
+                  "unit_reject_threshold": Number(0, 1)})
 _ACTIVITIES = Section({"batch_size": Int(1), "model_threshold": Number(0, 1), "agree_threshold": Number(0, 1),
                        "add_threshold": Number(0, 1)})
 FILE = RuleFile("model.yaml", Section({"spans": _SPANS, "activities": _ACTIVITIES}))

@@ -21,7 +21,7 @@ from ..ruleset import Rules
 from ..text.patterns import alternation
 from ..text.sentences import Span
 from .crf import Recognizer
-from .merge import (FIELD_OF, ClausePrediction, SpanPrediction, merge_mentions, merge_records,
+from .merge import (FIELD_OF, ClausePrediction, SpanPrediction, SpanReading, merge_mentions, merge_records,
                     model_mentions, model_records)
 from .generic import GenericNames
 from .hints import Hinter, TriggerHints
@@ -63,15 +63,16 @@ class ModelExtractor:
         if method not in ("model", "hybrid"):
             raise ValueError(f"the model has no method {method!r}")
         body = doc.body
-        spans = self.spans(doc)
+        reading = self.read(doc)
         preds = self.classify(doc)
         max_sentence = self.lexicon.max_sentence
         if method == "model":
             kept = [m for m in doc.mentions if m.field not in FIELD_OF.values()]
-            doc.mentions = kept + model_mentions(body, spans, self.policy.spans)
+            doc.mentions = kept + model_mentions(body, reading.spans, self.policy.spans)
             doc.activities = model_records(body, preds, self.policy.activities, max_sentence)
             return
-        doc.mentions = merge_mentions(body, doc.mentions, spans, self.policy.spans, self.generic)
+        doc.mentions = merge_mentions(body, doc.mentions, reading.spans, self.policy.spans, self.generic,
+                                      reading.outside)
         doc.activities = merge_records(body, doc.activities, preds, self.policy.activities, max_sentence,
                                        self.vetoed(doc) if preds else frozenset())
 
@@ -79,13 +80,25 @@ class ModelExtractor:
     def spans(self, doc: Analysis) -> list[SpanPrediction]:
         """UNIT / COMMUNITY spans of the document's body with their scores,
         from the pieces of text that carry a candidate (:meth:`pieces`)."""
+        return self.read(doc).spans
+
+    def read(self, doc: Analysis, outside: bool | None = None) -> SpanReading:
+        """The recognizer's reading of the document: its spans (:meth:`spans`)
+        and, when ``outside`` (default: when rules/model.yaml rejects rule
+        units), for every character it read the probability of no span there."""
+        if outside is None:
+            outside = self.policy.spans.unit_reject_threshold < 1
         body = doc.body
         out: list[SpanPrediction] = []
+        probs: dict[int, float] = {}
         for sent in doc.sentences:
             for p in self.pieces(doc, sent):
+                piece: list[float] | None = [] if outside else None
                 out += [SpanPrediction(p.start + s.start, p.start + s.end, s.label, s.score)
-                        for s in self.recognizer.predict(body[p.start:p.end])]
-        return out
+                        for s in self.recognizer.predict(body[p.start:p.end], outside=piece)]
+                if piece:
+                    probs.update(zip(range(p.start, p.end), piece))
+        return SpanReading(out, probs)
 
     def pieces(self, doc: Analysis, sent: Span) -> list[Span]:
         """What the recognizer reads of a sentence: the runs of its clauses
