@@ -208,3 +208,86 @@ def test_script_detection_with_the_cached_set_loads_no_converter(tmp_path, corru
     # a sound cache: no converter loaded for simplified text; a corrupt one is recomputed
     assert again == ("simplified True True" if corrupt else "simplified True False")
     assert _python(_SCRIPT_SETS, str(cache), "社區志願者上門排查，發放口罩。", str(expected)).startswith("traditional True")
+
+
+# ------------------------------------------------------------ compiled patterns
+# A process that builds the rule pipeline and processes the seeds, its
+# temporary folder (the cache's) given as argv[1]: prints how many patterns
+# building compiled with re's own compiler, and a digest of its rows.
+_BUILD = """
+import hashlib, json, sys, tempfile
+tempfile.tempdir = sys.argv[1]
+from extractor.text import regex_cache
+compiled = []
+original = regex_cache._original
+def counting(p, flags=0):
+    compiled.append(p)
+    return original(p, flags)
+regex_cache._original = counting
+from extractor.pipeline import Pipeline
+from extractor.read import iter_documents
+p = Pipeline(method="rule")
+n_compiled = len(compiled)
+rows = [p.process(d) for d in iter_documents([sys.argv[2]])]
+digest = hashlib.sha256(json.dumps([(r.document, r.mentions, r.records) for r in rows], default=str,
+                                   ensure_ascii=False).encode()).hexdigest()
+print(n_compiled, digest)
+"""
+
+
+def _cache_file(folder):
+    (path,) = folder.glob("extractor-regex-*.marshal")
+    return path
+
+
+@pytest.mark.parametrize("corrupt", [False, True])
+def test_a_second_process_compiles_no_pattern_and_gets_the_same_rows(tmp_path, corrupt):
+    first = _python(_BUILD, str(tmp_path), str(SEEDS)).split()
+    assert int(first[0]) > 200  # no cache yet: every pattern compiled by re
+    if corrupt:
+        _cache_file(tmp_path).write_bytes(b"\x00garbage")
+    again = _python(_BUILD, str(tmp_path), str(SEEDS)).split()
+    assert again[1] == first[1]
+    assert int(again[0]) == (int(first[0]) if corrupt else 0)
+    assert int(_python(_BUILD, str(tmp_path), str(SEEDS)).split()[0]) == 0  # a corrupt cache was rebuilt
+
+
+def test_every_cached_pattern_equals_the_one_re_compiles(tmp_path):
+    # Pattern == compares the flags, the pattern text and the engine's code word for word.
+    import marshal
+    import re
+
+    from extractor.text import regex_cache
+
+    _python(_BUILD, str(tmp_path), str(SEEDS))
+    key, entries = marshal.loads(_cache_file(tmp_path).read_bytes())
+    assert key == regex_cache._build_key() and len(entries) > 200
+    for (source, flags), parts in entries.items():
+        fresh = regex_cache._original(source, flags)
+        made = regex_cache._make(source, parts)
+        assert (made, made.groups, made.groupindex) == (fresh, fresh.groups, fresh.groupindex), source
+    assert regex_cache._read(tmp_path / "none.marshal") == {}
+    foreign = tmp_path / "foreign.marshal"
+    foreign.write_bytes(marshal.dumps(("another python", entries)))
+    assert regex_cache._read(foreign) == {}  # another build's code is never used
+
+
+def test_the_cache_keeps_a_pattern_only_if_it_made_the_same_one(tmp_path, monkeypatch):
+    import re
+
+    from extractor.text import regex_cache
+
+    wrong = regex_cache._parts("b+", 0)  # another pattern's code, as a broken compiler step would give
+    monkeypatch.setattr(regex_cache, "_parts", lambda p, flags: wrong)
+    with regex_cache.cached_compiles(tmp_path):
+        pattern = re.compile("a+extractor-test-only")
+    assert pattern.match("aaextractor-test-only")  # re's own pattern, always
+    assert not list(tmp_path.glob("extractor-regex-*.marshal"))  # nothing kept, nothing written
+    monkeypatch.undo()
+    re.purge()
+    with regex_cache.cached_compiles(tmp_path):
+        re.compile("a+extractor-test-only")
+        re.compile(b"(?L)a+extractor-test-only")  # its code depends on the locale: never cached
+    (_, entries) = __import__("marshal").loads(_cache_file(tmp_path).read_bytes())
+    assert list(entries) == [("a+extractor-test-only", 0)]
+    assert re._compiler.compile is regex_cache._original  # re's compiler put back
