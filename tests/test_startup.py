@@ -29,13 +29,16 @@ def test_batch_path_does_not_import_pandas(module):
 
 
 def test_a_rule_run_loads_no_module_it_does_not_use(tmp_path):
-    # importlib.metadata (--version only: 50 ms) and charset-normalizer
-    # (non-UTF-8 input only: 20 ms) are imported where they are needed.
+    # importlib.metadata (--version only: 50 ms), charset-normalizer
+    # (non-UTF-8 input only: 20 ms), lxml and html (HTML input only: 30 ms),
+    # multiprocessing (workers only: 20 ms) and threadpoolctl (the model
+    # only: 7 ms) are imported where they are needed.
     one = tmp_path / "one.txt"
     one.write_text("2月15日，社区工作者5人上门排查。", encoding="utf-8")
     loaded = _python("import sys; from extractor.cli import main; "
                      "main(['extract', sys.argv[1], '--out', sys.argv[2], '--method', 'rule', '--quiet', '--workers', '1']); "
-                     "print(sorted(m for m in ('importlib.metadata', 'charset_normalizer', 'pandas') if m in sys.modules))",
+                     "print(sorted(m for m in ('importlib.metadata', 'charset_normalizer', 'pandas', 'lxml', 'html', "
+                     "'multiprocessing', 'threadpoolctl') if m in sys.modules))",
                      str(one), str(tmp_path / "out"))
     assert loaded.splitlines()[-1] == "[]"
     assert (tmp_path / "out" / "records.csv").read_text(encoding="utf-8").count("\n") == 2
