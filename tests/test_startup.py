@@ -3,6 +3,7 @@ loaded, how, and that the fast paths give the same thing as the slow ones."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -273,6 +274,9 @@ def test_every_cached_pattern_equals_the_one_re_compiles(tmp_path):
     foreign = tmp_path / "foreign.marshal"
     foreign.write_bytes(marshal.dumps(("another python", entries)))
     assert regex_cache._read(foreign) == {}  # another build's code is never used
+    if os.getuid() == 0:  # nor a cache another user wrote
+        os.chown(_cache_file(tmp_path), 12345, 12345)
+        assert regex_cache._read(_cache_file(tmp_path)) == {}
 
 
 def test_the_cache_keeps_a_pattern_only_if_it_made_the_same_one(tmp_path, monkeypatch):
@@ -294,3 +298,58 @@ def test_the_cache_keeps_a_pattern_only_if_it_made_the_same_one(tmp_path, monkey
     (_, entries) = __import__("marshal").loads(_cache_file(tmp_path).read_bytes())
     assert list(entries) == [("a+extractor-test-only", 0)]
     assert re._compiler.compile is regex_cache._original  # re's compiler put back
+
+
+# ------------------------------------------------------------ parsed rules
+def _lines(x):
+    """Parsed YAML with every string's type and line spelled out (== would ignore them)."""
+    if isinstance(x, dict):
+        return [(_lines(k), _lines(v)) for k, v in x.items()]
+    if isinstance(x, list):
+        return [_lines(v) for v in x]
+    return (type(x).__name__, x, getattr(x, "line", None))
+
+
+def test_cached_rules_equal_a_fresh_parse(tmp_path, monkeypatch):
+    import tempfile
+
+    import yaml
+
+    from extractor import ruleset
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    files = sorted(ruleset.default_rules_dir().glob("*.yaml"))
+    assert len(files) >= 10
+    for path in files:
+        with open(path, encoding="utf-8") as f:
+            fresh = yaml.load(f, Loader=ruleset._LineLoader)  # noqa: S506 - SafeLoader subclass
+        first, cached = ruleset._parsed(path), ruleset._parsed(path)  # parsed and written, then read
+        assert _lines(first) == _lines(cached) == _lines(fresh), path.name
+    (cache,) = tmp_path.glob("extractor-rules-*.marshal")
+    assert len(ruleset._read_parsed(cache)) == len(files)
+
+
+def test_a_changed_rules_file_is_parsed_again(tmp_path, monkeypatch):
+    import shutil
+    import tempfile
+
+    from extractor.pipeline import Pipeline
+    from extractor.ruleset import RuleError, Rules, _read_parsed, default_rules_dir
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    rules = tmp_path / "rules"
+    shutil.copytree(default_rules_dir(), rules)
+    Pipeline(rules=str(rules), method="rule")  # every file parsed and cached
+    units = rules / "units.yaml"
+    original = units.read_text(encoding="utf-8")
+    n_lines = original.count("\n")
+    units.write_text(original + "extra_key_for_the_test: 1\n", encoding="utf-8")
+    assert Rules(rules).yaml("units.yaml")["extra_key_for_the_test"] == 1
+    with pytest.raises(RuleError, match=f"units.yaml:{n_lines + 1}: 'extra_key_for_the_test' is an unknown key"):
+        Pipeline(rules=str(rules), method="rule")
+    units.write_text(original, encoding="utf-8")
+    assert "extra_key_for_the_test" not in Rules(rules).yaml("units.yaml")
+    (cache,) = tmp_path.glob("extractor-rules-*.marshal")
+    if os.getuid() == 0:  # a cache another user wrote is not read
+        os.chown(cache, 12345, 12345)
+        assert _read_parsed(cache) == {}

@@ -14,13 +14,14 @@ compiled again: the pattern objects are the same, code word for code word
 An entry is written only after the pattern made from it compared equal to
 the one re compiled (and had the same groups), so a cache can make no
 pattern that re would not. A missing, unreadable, corrupt or foreign
-cache costs only the speed-up; re.LOCALE patterns (their code depends on
+cache, or one another user wrote, costs only the speed-up; re.LOCALE patterns (their code depends on
 the locale) and re.DEBUG ones (compiling prints) are never cached.
 """
 from __future__ import annotations
 
 import hashlib
 import marshal
+import os
 import re
 import sys
 import tempfile
@@ -125,7 +126,10 @@ def _compile(p: Any, flags: int = 0) -> Any:
 
 def _read(path: Path) -> dict[tuple[Any, int], tuple]:
     try:
-        data = marshal.loads(path.read_bytes())
+        with open(path, "rb") as f:
+            if os.fstat(f.fileno()).st_uid != os.getuid():  # only a cache this user wrote
+                return {}
+            data = marshal.loads(f.read())
     except (OSError, ValueError, EOFError, TypeError):
         return {}
     if isinstance(data, tuple) and len(data) == 2 and data[0] == _build_key() and isinstance(data[1], dict):
