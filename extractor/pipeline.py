@@ -17,6 +17,7 @@ from .limits import DocumentTooSlow, deadline
 from .normalize import Normalizer
 from .ruleset import Rules
 from .settings import Settings
+from .text.regex_cache import cached_compiles
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,13 @@ class Pipeline:
             settings = settings.with_(method=method)
         self.settings = settings
         self.method = settings.method
-        self.rules = rules if isinstance(rules, Rules) else Rules(settings.rules)
+        # Building compiles some 330 patterns: their code comes from the
+        # previous process's (extractor/text/regex_cache.py), 0.15 s less.
+        with cached_compiles():
+            self._build(rules if isinstance(rules, Rules) else Rules(settings.rules))
+
+    def _build(self, rules: Rules) -> None:
+        self.rules = rules
         self.normalize = Normalizer(self.rules)
         from .fields.activities import ActivityExtractor
         from .fields.registry import field_extractors
@@ -64,7 +71,7 @@ class Pipeline:
         if self.method != "rule":
             from .model import load_model
 
-            self.model = load_model(settings.model, self.rules)
+            self.model = load_model(self.settings.model, self.rules)
 
     def process(self, doc: Document) -> DocResult:
         """Rows for one document; never raises: failures become an error row."""

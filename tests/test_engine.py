@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
@@ -108,7 +109,7 @@ def test_a_worker_dying_while_chunks_are_still_sent(monkeypatch):
         def submit(self, *args):
             calls["n"] += 1
             if calls["n"] == 3:
-                raise local.BrokenProcessPool("a child process terminated abruptly")
+                raise BrokenProcessPool("a child process terminated abruptly")
             return self.executor.submit(*args)
 
         def shutdown(self, **kw):

@@ -5,7 +5,10 @@
   every pattern the pipeline compiles (as the regex-safety test finds
   them), over the seeds and adversarial texts built from each pattern.
 * The boilerplate line tests (anchored patterns tried at the line's start,
-  the others behind a guard) say what one alternation of all said."""
+  the others behind a guard) say what one alternation of all said.
+* The words a pattern requires (extractor.text.patterns.required_words):
+  every match of every pattern the pipeline compiles holds them, so a
+  text without them is skipped without losing a match."""
 from __future__ import annotations
 
 import re
@@ -14,7 +17,7 @@ import pytest
 
 from conftest import SEEDS
 from extractor.read import iter_documents
-from extractor.text.patterns import first_char_guard, starts_anchored
+from extractor.text.patterns import first_char_guard, may_match, required_words, starts_anchored
 from regex_adversary import adversarial_inputs, collect_patterns
 
 
@@ -110,3 +113,32 @@ def test_boilerplate_line_tests_agree_with_one_alternation(seed_texts):
             assert test.search(line) is expected, line[:60]
             hits += expected
         assert hits > 0
+
+
+def test_every_match_holds_the_words_its_pattern_requires(collected, seed_texts):
+    checked = 0
+    for (source, flags), compiled in collected.items():
+        needs = required_words(compiled)
+        if not needs:
+            continue
+        texts = seed_texts + [i.make(2_000) for i in adversarial_inputs(source, flags & ~re.UNICODE)][:12]
+        for text in texts:
+            for m in compiled.finditer(text):
+                checked += 1
+                assert may_match(needs, m.group(0)), (source[:80], m.group(0)[:40], needs)
+    assert checked > 1000
+
+
+@pytest.mark.parametrize("source, needs", [
+    ("(?:来源|稿源)\\s*:(?P<name>[a-z]{1,3}?(?:网|日报))", (("来源", "稿源"), (":",), ("网", "日报"))),
+    ("(?:a|bc)d+e", (("a", "bc"), ("e",))),
+    ("ab?c", (("a",), ("c",))),          # an optional character ends a run
+    ("(a|b)x*", (("a", "b"),)),          # a class of plain characters; a repeat requires nothing
+    ("(?:ab|ac)", (("a",), ("b", "c"))),  # re factors the common prefix out
+    ("x(?:a|b*)y|z", ()),                # a top-level alternation: nothing is required of all
+    ("(?i)abc", ()), ("(?i:ab)c", (("c",),)),  # case folded: nothing from it
+    ("(?=abc)d", (("d",),)), ("[^ab]c", (("c",),)), ("(?:a|)b", (("b",),)),
+])
+def test_required_words(source, needs):
+    assert required_words(re.compile(source)) == needs
+    assert may_match(needs, "".join(words[0] for words in needs) if needs else "")

@@ -3,6 +3,7 @@ loaded, how, and that the fast paths give the same thing as the slow ones."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -29,13 +30,16 @@ def test_batch_path_does_not_import_pandas(module):
 
 
 def test_a_rule_run_loads_no_module_it_does_not_use(tmp_path):
-    # importlib.metadata (--version only: 50 ms) and charset-normalizer
-    # (non-UTF-8 input only: 20 ms) are imported where they are needed.
+    # importlib.metadata (--version only: 50 ms), charset-normalizer
+    # (non-UTF-8 input only: 20 ms), lxml and html (HTML input only: 30 ms),
+    # multiprocessing (workers only: 20 ms) and threadpoolctl (the model
+    # only: 7 ms) are imported where they are needed.
     one = tmp_path / "one.txt"
     one.write_text("2月15日，社区工作者5人上门排查。", encoding="utf-8")
     loaded = _python("import sys; from extractor.cli import main; "
                      "main(['extract', sys.argv[1], '--out', sys.argv[2], '--method', 'rule', '--quiet', '--workers', '1']); "
-                     "print(sorted(m for m in ('importlib.metadata', 'charset_normalizer', 'pandas') if m in sys.modules))",
+                     "print(sorted(m for m in ('importlib.metadata', 'charset_normalizer', 'pandas', 'lxml', 'html', "
+                     "'multiprocessing', 'threadpoolctl') if m in sys.modules))",
                      str(one), str(tmp_path / "out"))
     assert loaded.splitlines()[-1] == "[]"
     assert (tmp_path / "out" / "records.csv").read_text(encoding="utf-8").count("\n") == 2
@@ -208,3 +212,144 @@ def test_script_detection_with_the_cached_set_loads_no_converter(tmp_path, corru
     # a sound cache: no converter loaded for simplified text; a corrupt one is recomputed
     assert again == ("simplified True True" if corrupt else "simplified True False")
     assert _python(_SCRIPT_SETS, str(cache), "社區志願者上門排查，發放口罩。", str(expected)).startswith("traditional True")
+
+
+# ------------------------------------------------------------ compiled patterns
+# A process that builds the rule pipeline and processes the seeds, its
+# temporary folder (the cache's) given as argv[1]: prints how many patterns
+# building compiled with re's own compiler, and a digest of its rows.
+_BUILD = """
+import hashlib, json, sys, tempfile
+tempfile.tempdir = sys.argv[1]
+from extractor.text import regex_cache
+compiled = []
+original = regex_cache._original
+def counting(p, flags=0):
+    compiled.append(p)
+    return original(p, flags)
+regex_cache._original = counting
+from extractor.pipeline import Pipeline
+from extractor.read import iter_documents
+p = Pipeline(method="rule")
+n_compiled = len(compiled)
+rows = [p.process(d) for d in iter_documents([sys.argv[2]])]
+digest = hashlib.sha256(json.dumps([(r.document, r.mentions, r.records) for r in rows], default=str,
+                                   ensure_ascii=False).encode()).hexdigest()
+print(n_compiled, digest)
+"""
+
+
+def _cache_file(folder):
+    (path,) = folder.glob("extractor-regex-*.marshal")
+    return path
+
+
+@pytest.mark.parametrize("corrupt", [False, True])
+def test_a_second_process_compiles_no_pattern_and_gets_the_same_rows(tmp_path, corrupt):
+    first = _python(_BUILD, str(tmp_path), str(SEEDS)).split()
+    assert int(first[0]) > 200  # no cache yet: every pattern compiled by re
+    if corrupt:
+        _cache_file(tmp_path).write_bytes(b"\x00garbage")
+    again = _python(_BUILD, str(tmp_path), str(SEEDS)).split()
+    assert again[1] == first[1]
+    assert int(again[0]) == (int(first[0]) if corrupt else 0)
+    assert int(_python(_BUILD, str(tmp_path), str(SEEDS)).split()[0]) == 0  # a corrupt cache was rebuilt
+
+
+def test_every_cached_pattern_equals_the_one_re_compiles(tmp_path):
+    # Pattern == compares the flags, the pattern text and the engine's code word for word.
+    import marshal
+    import re
+
+    from extractor.text import regex_cache
+
+    _python(_BUILD, str(tmp_path), str(SEEDS))
+    key, entries = marshal.loads(_cache_file(tmp_path).read_bytes())
+    assert key == regex_cache._build_key() and len(entries) > 200
+    for (source, flags), parts in entries.items():
+        fresh = regex_cache._original(source, flags)
+        made = regex_cache._make(source, parts)
+        assert (made, made.groups, made.groupindex) == (fresh, fresh.groups, fresh.groupindex), source
+    assert regex_cache._read(tmp_path / "none.marshal") == {}
+    foreign = tmp_path / "foreign.marshal"
+    foreign.write_bytes(marshal.dumps(("another python", entries)))
+    assert regex_cache._read(foreign) == {}  # another build's code is never used
+    if os.getuid() == 0:  # nor a cache another user wrote
+        os.chown(_cache_file(tmp_path), 12345, 12345)
+        assert regex_cache._read(_cache_file(tmp_path)) == {}
+
+
+def test_the_cache_keeps_a_pattern_only_if_it_made_the_same_one(tmp_path, monkeypatch):
+    import re
+
+    from extractor.text import regex_cache
+
+    wrong = regex_cache._parts("b+", 0)  # another pattern's code, as a broken compiler step would give
+    monkeypatch.setattr(regex_cache, "_parts", lambda p, flags: wrong)
+    with regex_cache.cached_compiles(tmp_path):
+        pattern = re.compile("a+extractor-test-only")
+    assert pattern.match("aaextractor-test-only")  # re's own pattern, always
+    assert not list(tmp_path.glob("extractor-regex-*.marshal"))  # nothing kept, nothing written
+    monkeypatch.undo()
+    re.purge()
+    with regex_cache.cached_compiles(tmp_path):
+        re.compile("a+extractor-test-only")
+        re.compile(b"(?L)a+extractor-test-only")  # its code depends on the locale: never cached
+    (_, entries) = __import__("marshal").loads(_cache_file(tmp_path).read_bytes())
+    assert list(entries) == [("a+extractor-test-only", 0)]
+    assert re._compiler.compile is regex_cache._original  # re's compiler put back
+
+
+# ------------------------------------------------------------ parsed rules
+def _lines(x):
+    """Parsed YAML with every string's type and line spelled out (== would ignore them)."""
+    if isinstance(x, dict):
+        return [(_lines(k), _lines(v)) for k, v in x.items()]
+    if isinstance(x, list):
+        return [_lines(v) for v in x]
+    return (type(x).__name__, x, getattr(x, "line", None))
+
+
+def test_cached_rules_equal_a_fresh_parse(tmp_path, monkeypatch):
+    import tempfile
+
+    import yaml
+
+    from extractor import ruleset
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    files = sorted(ruleset.default_rules_dir().glob("*.yaml"))
+    assert len(files) >= 10
+    for path in files:
+        with open(path, encoding="utf-8") as f:
+            fresh = yaml.load(f, Loader=ruleset._LineLoader)  # noqa: S506 - SafeLoader subclass
+        first, cached = ruleset._parsed(path), ruleset._parsed(path)  # parsed and written, then read
+        assert _lines(first) == _lines(cached) == _lines(fresh), path.name
+    (cache,) = tmp_path.glob("extractor-rules-*.marshal")
+    assert len(ruleset._read_parsed(cache)) == len(files)
+
+
+def test_a_changed_rules_file_is_parsed_again(tmp_path, monkeypatch):
+    import shutil
+    import tempfile
+
+    from extractor.pipeline import Pipeline
+    from extractor.ruleset import RuleError, Rules, _read_parsed, default_rules_dir
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    rules = tmp_path / "rules"
+    shutil.copytree(default_rules_dir(), rules)
+    Pipeline(rules=str(rules), method="rule")  # every file parsed and cached
+    units = rules / "units.yaml"
+    original = units.read_text(encoding="utf-8")
+    n_lines = original.count("\n")
+    units.write_text(original + "extra_key_for_the_test: 1\n", encoding="utf-8")
+    assert Rules(rules).yaml("units.yaml")["extra_key_for_the_test"] == 1
+    with pytest.raises(RuleError, match=f"units.yaml:{n_lines + 1}: 'extra_key_for_the_test' is an unknown key"):
+        Pipeline(rules=str(rules), method="rule")
+    units.write_text(original, encoding="utf-8")
+    assert "extra_key_for_the_test" not in Rules(rules).yaml("units.yaml")
+    (cache,) = tmp_path.glob("extractor-rules-*.marshal")
+    if os.getuid() == 0:  # a cache another user wrote is not read
+        os.chown(cache, 12345, 12345)
+        assert _read_parsed(cache) == {}

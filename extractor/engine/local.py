@@ -11,19 +11,21 @@ and a document that kills a worker again becomes an error row.
 """
 from __future__ import annotations
 
-import multiprocessing
 import signal
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING, Iterable, Iterator
+from contextlib import nullcontext
+from typing import TYPE_CHECKING, ContextManager, Iterable, Iterator
 
 from ..document import Document
-from ..pipeline import DocResult, error_result, pipeline_for, process_batch
+from ..pipeline import DocResult, Pipeline, error_result, pipeline_for, process_batch
 from ..settings import Settings
 
 if TYPE_CHECKING:
-    from threadpoolctl import threadpool_limits
+    import multiprocessing.context
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+# multiprocessing and concurrent.futures' process pool (20 ms of imports)
+# are imported by the pool only: one worker never uses them.
 
 # A chunk is sent once it holds this many documents or characters: enough to
 # amortize the round trip (about a millisecond), small enough (~0.1 s of
@@ -53,7 +55,7 @@ class InProcess:
 
     def map(self, docs: Iterable[Document]) -> Iterator[DocResult]:
         pipeline = pipeline_for(self.settings)
-        with _one_blas_thread():
+        with _one_blas_thread(pipeline):
             for doc in docs:
                 yield pipeline.process(doc)
 
@@ -83,8 +85,7 @@ def _ready(settings: Settings) -> None:
     a pool initializer, whose exceptions reach the parent only as a broken
     pool): a broken rules file or model then raises its own error there."""
     if settings not in _READY:
-        pipeline_for(settings)
-        _one_blas_thread()  # for the worker's life
+        _one_blas_thread(pipeline_for(settings))  # for the worker's life
         _READY.add(settings)
 
 
@@ -100,12 +101,16 @@ def _process_chunk(settings: Settings, chunk: list[Document]) -> list[DocResult]
     return process_batch(settings, chunk)
 
 
-def _one_blas_thread() -> threadpool_limits:
+def _one_blas_thread(pipeline: Pipeline | None = None) -> ContextManager:
     """One BLAS thread in this process (the model's matrix products), until
     the returned limit is restored or left as a context manager: parallelism
     here is one process per core, and BLAS threads on top of that fight the
     other workers for the same cores. Called after the pipeline is built,
-    since a limit binds only the BLAS libraries already loaded."""
+    since a limit binds only the BLAS libraries already loaded. Nothing for
+    a ``pipeline`` without a model (the rule method multiplies no matrices):
+    threadpoolctl's import and library scan cost 7 ms."""
+    if pipeline is not None and pipeline.model is None:
+        return nullcontext()
     from threadpoolctl import threadpool_limits
 
     return threadpool_limits(limits=1, user_api="blas")
@@ -113,6 +118,8 @@ def _one_blas_thread() -> threadpool_limits:
 
 # ---------------------------------------------------------------- in the parent
 def _context() -> multiprocessing.context.BaseContext:
+    import multiprocessing
+
     context = multiprocessing.get_context(_start_method())
     if context.get_start_method() == "forkserver":
         context.set_forkserver_preload(["extractor.engine.preload"])
@@ -124,6 +131,8 @@ def _start_method() -> str:
     # deadlocks in its first conversion (its locks are copied held, the
     # threads holding them are not). forkserver children start from a clean
     # process that has only imported the package; each builds its pipeline.
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     return "forkserver" if "forkserver" in methods else "spawn"
 
@@ -156,6 +165,8 @@ class _Pool:
         self._restart()
 
     def _executor(self) -> ProcessPoolExecutor:
+        from concurrent.futures import ProcessPoolExecutor
+
         if self.executor is None:
             self.executor = ProcessPoolExecutor(self.workers, mp_context=self.context,
                                                 initializer=_leave_interrupts_to_the_parent)
@@ -167,6 +178,9 @@ class _Pool:
         self.executor = None
 
     def _submit(self, chunk: list[Document]) -> Future:
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             return self._executor().submit(_process_chunk, self.settings, chunk)
         except BrokenProcessPool as e:
@@ -189,6 +203,8 @@ class _Pool:
             self._restart()
 
     def _collect(self, window: deque[tuple[list[Document], Future]]) -> list[DocResult]:
+        from concurrent.futures.process import BrokenProcessPool
+
         chunk, future = window.popleft()
         try:
             return future.result()
@@ -203,6 +219,8 @@ class _Pool:
         return results
 
     def _isolated(self, doc: Document) -> DocResult:
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             return self._submit([doc]).result()[0]
         except BrokenProcessPool:

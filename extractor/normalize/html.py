@@ -1,10 +1,14 @@
 """HTML → text with paragraph breaks, using lxml (a real parser)."""
 from __future__ import annotations
 
-import html as html_lib
 import re
+from typing import TYPE_CHECKING
 
-from lxml import etree, html as lxml_html
+if TYPE_CHECKING:
+    from lxml import etree
+
+# lxml and the html module (its entity table) are imported where HTML is
+# read: 30 ms of every start-up otherwise, for inputs that are mostly plain.
 
 # Elements whose content is never article text.
 DROP = {"script", "style", "noscript", "nav", "footer", "form", "iframe", "select",
@@ -33,6 +37,8 @@ def html_to_text(markup: str) -> tuple[str, dict[str, str]]:
     in a fragment embedded in plain or Markdown text (as in news archives),
     line breaks in the text are paragraph breaks and are kept.
     """
+    from lxml import etree, html as lxml_html
+
     full_page = bool(_FULL_PAGE.search(markup[:5000]))
     try:
         root = lxml_html.document_fromstring(markup) if full_page else lxml_html.fragment_fromstring(
@@ -81,6 +87,8 @@ _RAW_END = {tag: re.compile(rf"</{tag}", re.I) for tag in ("script", "style")}
 
 def _strip_tags(markup: str) -> str:
     """Text of markup by deleting tags (a fallback for trees libxml2 truncates)."""
+    import html as html_lib
+
     text = _TAG.sub("\n", _drop_blocks(markup))
     text = html_lib.unescape(text)
     text = "\n".join(line.strip(" \t") for line in text.split("\n"))
@@ -111,6 +119,8 @@ def _fold(s: str, full_page: bool) -> str:
 
 
 def _titles(root: etree._Element) -> dict[str, str]:
+    from lxml import etree
+
     out: dict[str, str] = {}
     for key, path in (("h1", "//h1"), ("og", "//meta[@property='og:title']/@content"),
                       ("title", "//title")):
