@@ -2,11 +2,17 @@
 from __future__ import annotations
 
 import re
-import re._constants as _sc  # the parse tree's opcodes (first_char_guard)
-import re._compiler as _rc
-import re._parser as _sp
 from functools import lru_cache
 from typing import Any, Iterable
+
+try:  # Python 3.11+: re's parser, compiler and opcodes (first_char_guard, required_words)
+    import re._compiler as _rc
+    import re._constants as _sc
+    import re._parser as _sp
+except ImportError:  # pragma: no cover - Python 3.10 has the same code under older names
+    import sre_compile as _rc  # type: ignore[no-redef]
+    import sre_constants as _sc  # type: ignore[no-redef]
+    import sre_parse as _sp  # type: ignore[no-redef]
 
 
 def alternation(words: Iterable[str]) -> str:
