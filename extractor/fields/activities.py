@@ -257,8 +257,13 @@ def find_triggers(body: str, lex: Lexicon) -> list[Trigger]:
     gap = bytearray(len(body))
     for t in phrases:
         gap[t.start + 1:t.end - 1] = bytes([codes[t.slug]]) * max(0, t.end - t.start - 2)
-    chosen = [t for t in chosen if t.slug is None or not any(c not in (0, codes[t.slug]) for c in gap[t.start:t.end])
-              or not all(gap[t.start:t.end])]
+
+    def in_a_gap(t: Trigger) -> bool:
+        """Wholly inside the gap of a phrase of another type."""
+        span = gap[t.start:t.end]
+        return all(span) and any(c != codes[t.slug] for c in span)
+
+    chosen = [t for t in chosen if t.slug is None or not in_a_gap(t)]
     return sorted((t for t in chosen + phrases if t.slug is not None), key=lambda t: (t.start, t.end))
 
 

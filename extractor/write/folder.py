@@ -241,13 +241,6 @@ def read_state(folder: Path, fmt: str, inputs: dict[str, Any] | None = None,
     :class:`OutputError` saying what is wrong otherwise."""
     path = folder / STATE_FILE
     state = _parse_state(path)
-    recorded_options = state.get("options")
-    if options is not None and isinstance(recorded_options, dict):
-        differ = _option_differences(recorded_options, options)
-        if differ:
-            raise OutputError(f"{folder} holds an interrupted run made with other options: "
-                              f"{'; '.join(differ)}; --resume continues it only with the same options: "
-                              f"give those, or add --overwrite to start again")
     if state["format"] != fmt:
         raise OutputError(f"{folder} holds an interrupted run in {state['format']} format, not {fmt}; "
                           f"continue it with --format {state['format']} --resume, "
@@ -257,6 +250,13 @@ def read_state(folder: Path, fmt: str, inputs: dict[str, Any] | None = None,
         raise OutputError(f"{folder} holds an interrupted run over other inputs ({_described(recorded)}); "
                           f"--resume continues it only with the same inputs: give those, "
                           f"or add --overwrite to start again")
+    recorded_options = state.get("options")
+    if options is not None and isinstance(recorded_options, dict):
+        differ = _option_differences(recorded_options, options)
+        if differ:
+            raise OutputError(f"{folder} holds an interrupted run made with other options: "
+                              f"{'; '.join(differ)}; --resume continues it only with the same options: "
+                              f"give those, or add --overwrite to start again")
     offsets = state["offsets"]
     for name in TABLES:
         if fmt != "xlsx" and table_path(folder, name, fmt).exists():

@@ -126,14 +126,13 @@ def _finder(measures: list[str], money: dict, signs: list[str], pct_prefixes: li
     first = (rf"(?:(?<![\dA-Za-z_%])(?<!\d[.,:/\-]){arabic}"
              rf"|(?<![{CN_CHARS}数几]){chinese})")
     second = rf"(?:{arabic}|{chinese})"
-    words = {
-        "measures": measures, "money_suffixes": money["suffixes"],
-        "money_tails": money["tail_words"], "currency_prefixes": money["prefixes"],
-        "percent_prefixes": pct_prefixes, "percent_signs": signs,
+    pieces = {
+        "measures": _alt(measures), "money_suffixes": _alt(money["suffixes"]),
+        "money_tails": _alt(money["tail_words"]), "coin": f"[0-9{CN_DIGITS}]",
+        "jiao": re.escape(money["jiao"]), "fen": re.escape(money["fen"]),
+        "currency_prefixes": _alt(money["prefixes"]), "percent_prefixes": _alt(pct_prefixes),
+        "percent_signs": _alt(signs),
     }
-    pieces = {key: _alt(list(ws)) for key, ws in words.items()}
-    pieces.update({"coin": f"[0-9{CN_DIGITS}]", "jiao": re.escape(money["jiao"]),
-                   "fen": re.escape(money["fen"])})
     heads = "[ ]?".join(rf"(?:{f.pattern(pieces)})?" for f in HEADS)
     tails = "|".join(f.pattern(pieces) for f in TAILS)
     return (
