@@ -36,7 +36,7 @@ FILE = RuleFile("units.yaml", Section({
     "single_word_generic_tags": Words(), "adverb_tags": Words(), "generic_names": Words(),
     "generic_modifiers": Words(), "prefix_only": ListOf(Regex()), "distinct_places": Regex(),
     "preposition_tags": Words(), "verb_tags": Words(), "extensions": Words(),
-    "quoted_name_max": Int(0, 20),
+    "quoted_name_max": Int(0, 20), "team_ends": Words(1), "single_not_after": Words(chars=1),
     "sub_units": opt(Section({"suffixes": Words(1), "stem_min": Int(1), "stem_max": Int(1),
                               "not_in_stem": Words(1), "not_followed_by": opt(Words(1), [])}), None),
     "media_heads": Words(1), "credits": ListOf(Regex(groups=frozenset({"name"}))),
@@ -90,6 +90,8 @@ class UnitExtractor:
         self.org_end = re.compile(f"(?:{alternation(multi | single | self.abbreviations)})$")
         self.counted = re.compile(f"(?:{self.boundary.quantifier.pattern})\\s*$")
         self.internal = w("name_internal")
+        self.team_end = re.compile(f"(?:{alternation(lex.team_ends)})$")
+        self.single_not_after = "".join(lex.single_not_after)
         self.alias_heads = w("task_force_heads") | w("alias_heads")
         self.weak_mods = w("weak_modifiers")
         self.generic_names = w("generic_names")
@@ -226,7 +228,8 @@ class UnitExtractor:
             return None
         if self.right_stop.match(body, e):
             return None
-        if m.group() in self.single and self.single_right_stop.match(body, e):
+        if m.group() in self.single and (self.single_right_stop.match(body, e)
+                                         or m.start() and body[m.start() - 1] in self.single_not_after):
             return None
         j = token_index(toks, m.start())
         k = bisect.bisect_right(quants, m.start())
@@ -237,6 +240,7 @@ class UnitExtractor:
             if c is None:
                 break
             start, stopper = self.boundary.scan(toks, c, toks[c].start, e, floor, self.internal, self.single)
+        start = self._after_team_subject(toks, start, m.start())
         start = self._drop_leading_verb(toks, start, stopper, m.start())
         if m.group() in self.abbreviations:
             start = self._named_modifier(toks, start, m.start())
@@ -248,6 +252,21 @@ class UnitExtractor:
         if c.head in self.proper_heads and start < m.start():
             c.proper = self._proper(body, toks, start, m.start())
         return c
+
+    def _after_team_subject(self, toks: list[Token], start: int, head_start: int) -> int:
+        """志愿服务队|对口支援|指挥部: a team named before a name-internal verb
+        (a verb by its tag: 临时 of 工作组临时党支部 is none) is the verb's
+        subject; the name starts after the verb."""
+        team = False
+        i = token_index(toks, start)
+        while i < len(toks) and toks[i].end <= head_start:
+            t = toks[i]
+            if team and t.word in self.internal and t.tag in self.verb_tags:
+                start = t.end
+            elif self.team_end.search(t.word):
+                team = True
+            i += 1
+        return start
 
     def _drop_leading_verb(self, toks: list[Token], start: int, stopper: str | None, head_start: int) -> int:
         """坚决|贯彻党中央 (after an adverb), 为|保障工作组成员 (after a preposition):
