@@ -207,8 +207,14 @@ class UnitExtractor:
             toks = doc.tokens(rs, re_)
             ends = {t.end: i for i, t in enumerate(toks)}
             quants = self.boundary.quantifier_ends(body, max(0, rs - 12), re_)
-            for m in self.suffix_re.finditer(body, rs, re_):
+            pos = rs
+            while (m := self.suffix_re.search(body, pos, re_)) is not None:
                 c = self._candidate(body, toks, ends, quants, m, rs)
+                # The longest suffix at a position wins the alternation, but it
+                # may end inside a word (卫生健康委|员会): then the search goes
+                # on from the next character, so the suffix that ends the word
+                # (委员会) is still found.
+                pos = m.end() if c or m.end() in ends else m.start() + 1
                 if c:
                     if c.start == rs and c.stopper is None and self.quoted is not None:
                         q = self.quoted.search(body, max(0, rs - self.quoted_span), rs)
