@@ -37,6 +37,7 @@ FILE = RuleFile("units.yaml", Section({
     "generic_modifiers": Words(), "prefix_only": ListOf(Regex()), "distinct_places": Regex(),
     "preposition_tags": Words(), "verb_tags": Words(), "extensions": Words(),
     "quoted_name_max": Int(0, 20), "team_ends": Words(1), "single_not_after": Words(chars=1),
+    "head_titles": Words(1),
     "sub_units": opt(Section({"suffixes": Words(1), "stem_min": Int(1), "stem_max": Int(1),
                               "not_in_stem": Words(1), "not_followed_by": opt(Words(1), [])}), None),
     "media_heads": Words(1), "credits": ListOf(Regex(groups=frozenset({"name"}))),
@@ -92,6 +93,7 @@ class UnitExtractor:
         self.internal = w("name_internal")
         self.team_end = re.compile(f"(?:{alternation(lex.team_ends)})$")
         self.single_not_after = "".join(lex.single_not_after)
+        self.head_titles = w("head_titles")
         self.alias_heads = w("task_force_heads") | w("alias_heads")
         self.weak_mods = w("weak_modifiers")
         self.generic_names = w("generic_names")
@@ -230,7 +232,7 @@ class UnitExtractor:
         i = ends.get(e)
         if i is None:
             i = self._split_head(toks, m)
-        if i is None or not self._head_ok(toks[i], m.group()):
+        if i is None or not self._head_ok(toks[i], m.group(), e):
             return None
         if self.right_stop.match(body, e):
             return None
@@ -326,8 +328,9 @@ class UnitExtractor:
         rest = toks[k].word[m.end() - toks[k].start:]
         word = len(rest) >= 2 and SEGMENTER.tag(rest) is not None
         if len(m.group()) < 2:
-            # a one-character suffix only before its own head's title (局|局长, 署|署长)
-            return k if word and rest[0] == m.group() else None
+            # a one-character suffix only before its own head's title (局|局长,
+            # 署|署长) or a member's (中央政治局|常委)
+            return k if word and (rest[0] == m.group() or rest in self.head_titles) else None
         return k if word or rest in self.boundary.stop_chars else None
 
     def _joined(self, toks: list[Token], start: int, head_start: int) -> int | None:
@@ -348,11 +351,14 @@ class UnitExtractor:
         """A numeral + classifier just before ``start``, across spaces and line breaks."""
         return bool(self.counted.search(body, max(0, start - 16), start))
 
-    def _head_ok(self, tok: Token, head: str) -> bool:
+    def _head_ok(self, tok: Token, head: str, end: int) -> bool:
+        """Whether the token holding the suffix that ends at ``end`` can end a
+        name there: only the token's part up to the suffix counts (中央政治局|常委
+        is one word, and 常委 is a person)."""
         if tok.word == head:
             # the whole word is a listed suffix or name (国新办, though 新办 is no organization)
             return True
-        if self.not_org_end.search(tok.word):
+        if self.not_org_end.search(tok.word, 0, end - tok.start):
             return False
         return not (head in self.single and tok.tag in self.not_org_tags)
 
