@@ -36,7 +36,7 @@ FILE = RuleFile("units.yaml", Section({
     "single_word_generic_tags": Words(), "adverb_tags": Words(), "generic_names": Words(),
     "generic_modifiers": Words(), "prefix_only": ListOf(Regex()), "distinct_places": Regex(),
     "preposition_tags": Words(), "verb_tags": Words(), "extensions": Words(),
-    "quoted_name_max": Int(0, 20), "team_ends": Words(1), "single_not_after": Words(chars=1),
+    "quoted_name_max": Int(0, 20), "other_team_heads": Words(1), "single_not_after": Words(chars=1),
     "head_titles": Words(1),
     "sub_units": opt(Section({"suffixes": Words(1), "stem_min": Int(1), "stem_max": Int(1),
                               "not_in_stem": Words(1), "not_followed_by": opt(Words(1), [])}), None),
@@ -91,7 +91,7 @@ class UnitExtractor:
         self.org_end = re.compile(f"(?:{alternation(multi | single | self.abbreviations)})$")
         self.counted = re.compile(f"(?:{self.boundary.quantifier.pattern})\\s*$")
         self.internal = w("name_internal")
-        self.team_end = re.compile(f"(?:{alternation(lex.team_ends)})$")
+        self.team_end = re.compile(f"(?:{alternation(w('task_force_heads') | w('other_team_heads'))})$")
         self.single_not_after = "".join(lex.single_not_after)
         self.head_titles = w("head_titles")
         self.alias_heads = w("task_force_heads") | w("alias_heads")
