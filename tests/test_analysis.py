@@ -18,6 +18,9 @@ from extractor.settings import Settings
 
 TEXT = ("市财政局抗疫工作队侧记\n\n3月2日,市财政局抗疫工作队来到阳光社区。队员们挨家挨户上门排查,"
         "还为独居老人送菜上门,没有做核酸检测的居民由社区安排。\n工作队在小区卡口值守,核验健康码。")
+# One sentence longer than the evidence bound (200 characters): a record's
+# evidence is then the clauses around its trigger, read from the analysis.
+LONG = "4月5日疫情防控期间," + "队员们挨家挨户上门排查," * 20 + "大家都很辛苦。"
 
 
 @pytest.fixture
@@ -46,10 +49,10 @@ def _once(calls: Counter) -> None:
     assert not twice, twice
 
 
-@pytest.mark.parametrize("method", ["rule", "hybrid"])
+@pytest.mark.parametrize("method", ["rule", "hybrid", "model"])
 def test_structure_is_computed_once_per_document(counted, method):
     pipeline = Pipeline(settings=Settings(rules=str(REPO / "rules"), method=method))
-    for i, text in enumerate([TEXT, SEED_000]):
+    for i, text in enumerate([TEXT, SEED_000, LONG]):
         counted.clear()
         res = pipeline.process(Document(doc_id=f"d{i}", source="t", raw=text))
         assert res.records and res.mentions

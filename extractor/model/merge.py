@@ -202,14 +202,24 @@ def reject(mentions: list[Mention], outside: Mapping[int, float], threshold: flo
 
 # ---------------------------------------------------------------- records
 
-def _record(body: str, pred: ClausePrediction, slug: str, max_sentence: int) -> Record:
+ClausesOf = Callable[[Span], list[Span]]
+
+
+def _record(body: str, pred: ClausePrediction, slug: str, max_sentence: int,
+            clauses_of: ClausesOf | None = None) -> Record:
     """A model record: its trigger is the clause the classifier read, and its
     evidence the sentence (or the clauses around it when the sentence is
     longer than ``max_sentence``, as for rule records). ``trigger_start``, the
     linker's anchor, is the clause's last character, so every unit named in
-    the clause counts as named before the activity."""
-    c = pred.clause
-    ev = evidence_span(body, pred.sentence, Trigger(c.start, c.end, slug), max_sentence)
+    the clause counts as named before the activity. ``clauses_of`` (the
+    document's :meth:`~extractor.analysis.Analysis.clauses`) gives a long
+    sentence's clauses already split, so nothing splits them again."""
+    c, sent = pred.clause, pred.sentence
+    parts = starts = None
+    if clauses_of is not None and sent.end - sent.start > max_sentence:
+        parts = clauses_of(sent)
+        starts = [p.start for p in parts]
+    ev = evidence_span(body, sent, Trigger(c.start, c.end, slug), max_sentence, parts, starts)
     return Record(activity_type=slug, trigger=body[c.start:c.end], trigger_start=c.end - 1,
                   sentence=body[ev.start:ev.end], start=ev.start, end=ev.end, source="model",
                   confidence=round(pred.scores[slug], 4))
@@ -228,20 +238,22 @@ def _best_per_sentence(preds: list[ClausePrediction], threshold: float) -> dict[
 
 
 def model_records(body: str, preds: list[ClausePrediction], policy: ActivityPolicy,
-                  max_sentence: int) -> list[Record]:
+                  max_sentence: int, clauses_of: ClausesOf | None = None) -> list[Record]:
     """``method="model"``: one record per sentence and type scoring
     ``model_threshold`` or more in one of the sentence's clauses."""
     best = _best_per_sentence(preds, policy.model_threshold)
-    out = [_record(body, p, slug, max_sentence) for (_, slug), p in best.items()]
+    out = [_record(body, p, slug, max_sentence, clauses_of) for (_, slug), p in best.items()]
     return sorted(out, key=lambda r: (r.start, r.trigger_start, r.activity_type))
 
 
 def merge_records(body: str, rule: list[Record], preds: list[ClausePrediction], policy: ActivityPolicy,
-                  max_sentence: int, vetoed: frozenset[tuple[int, str]] = frozenset()) -> list[Record]:
+                  max_sentence: int, vetoed: frozenset[tuple[int, str]] = frozenset(),
+                  clauses_of: ClausesOf | None = None) -> list[Record]:
     """``method="hybrid"``: the rule records, confirmed or not, plus model
     records of the types no rule record gives for a sentence; ``vetoed``
     holds the (sentence start, type) pairs whose rule triggers the rules'
-    filters dropped, where nothing is added."""
+    filters dropped, where nothing is added; ``clauses_of`` as for
+    :func:`model_records`."""
     out = [replace(r) for r in rule]
     covered: set[tuple[int, str]] = set()
     ordered = sorted(preds, key=lambda p: p.clause.start)
@@ -259,7 +271,7 @@ def merge_records(body: str, rule: list[Record], preds: list[ClausePrediction], 
     # A threshold of 1 adds nothing: a confident classifier's float32 sigmoid
     # is exactly 1.0, so "score >= 1" would still add records.
     best = _best_per_sentence(preds, policy.add_threshold) if policy.add_threshold < 1 else {}
-    out += [_record(body, p, slug, max_sentence) for (s, slug), p in best.items()
+    out += [_record(body, p, slug, max_sentence, clauses_of) for (s, slug), p in best.items()
             if (s, slug) not in covered and (s, slug) not in vetoed]
     return sorted(out, key=lambda r: (r.start, r.trigger_start, r.activity_type))
 

@@ -69,12 +69,12 @@ class ModelExtractor:
         if method == "model":
             kept = [m for m in doc.mentions if m.field not in FIELD_OF.values()]
             doc.mentions = kept + model_mentions(body, reading.spans, self.policy.spans)
-            doc.activities = model_records(body, preds, self.policy.activities, max_sentence)
+            doc.activities = model_records(body, preds, self.policy.activities, max_sentence, doc.clauses)
             return
         doc.mentions = merge_mentions(body, doc.mentions, reading.spans, self.policy.spans, self.generic,
                                       reading.outside)
         doc.activities = merge_records(body, doc.activities, preds, self.policy.activities, max_sentence,
-                                       self.vetoed(doc) if preds else frozenset())
+                                       self.vetoed(doc) if preds else frozenset(), doc.clauses)
 
     # ------------------------------------------------------------ spans
     def spans(self, doc: Analysis) -> list[SpanPrediction]:
