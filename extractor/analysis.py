@@ -35,7 +35,7 @@ class Dropped:
 
     trigger: "Trigger"
     sentence: Span
-    reason: str  # not-running-text | inside | not-our-duty | name | noun | negated | object | covered
+    reason: str  # not-running-text | inside | not-our-duty | name | noun | negated | off-topic | object | covered
     in_name: bool
 
 

@@ -40,7 +40,8 @@ FILE = RuleFile("activities.yaml", Section({
     "non_work": Section({"ignore": opt(Words(), []), "skip_inside": opt(ListOf(Regex()), []),
                          "name_suffix": opt(Regex(), None), "noun_suffix": opt(Regex(), None),
                          "skip_sentences": opt(ListOf(Regex()), []),
-                         "require_any": opt(Words(), [])}),
+                         "require_any": opt(Words(), []),
+                         "topic_bound": opt(Section({"words": Words(1), "topic": Words(1)}), None)}),
     "weak_confidence": opt(Number(0, 1, open_lo=True), 0.6),
     "max_sentence": opt(Int(0), 200),
     "record_per": opt(Choice("sentence", "clause_run"), "sentence"),
@@ -88,6 +89,10 @@ class Lexicon:
     summary_words: frozenset[str] = frozenset()
     retype: tuple["Retype", ...] = ()
     record_per: str = "sentence"
+    # Generic words (召开, 成立, 印发) that name epidemic or community work
+    # only in a sentence that names the topic (non_work.topic_bound).
+    topic_bound: frozenset[str] = frozenset()
+    topic_re: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -135,7 +140,20 @@ def load_lexicon(rules: Rules) -> Lexicon:
         summary_words=_summary_words(rules, lex, literal_kind),
         retype=_retype(rules, lex, labels),
         record_per=lex.record_per,
+        **_topic_bound(rules, non_work.topic_bound, literal_kind),
     )
+
+
+def _topic_bound(rules: Rules, section: Any, literal_kind: dict[str, Any]) -> dict[str, Any]:
+    """``topic_bound`` and ``topic_re`` of the Lexicon; every bound word must
+    be a trigger word (a typo would bind nothing)."""
+    if section is None:
+        return {}
+    for w in section.words:
+        if not any(slug for slug, _ in literal_kind.get(str(w), [])):
+            raise rules.fail(FILE.name, w, f"topic_bound word {w!r} is no trigger word")
+    return {"topic_bound": frozenset(str(w) for w in section.words),
+            "topic_re": _alternation(section.topic)}
 
 
 def _retype(rules: Rules, lex: Any, labels: Any) -> tuple[Retype, ...]:
@@ -331,6 +349,7 @@ def screen(body: str, sent: Span, trigs: list[Trigger], lex: Lexicon) -> tuple[l
     cancel = min((m.start() + sent.start for p in lex.cancel_before for m in p.finditer(text)), default=-1)
     kept: list[Trigger] = []
     dropped: list[Dropped] = []
+    off_topic = bool(lex.topic_bound) and lex.topic_re is not None and not lex.topic_re.search(text)
     for t in trigs:
         named = in_name(t)
         if t.start < cancel:
@@ -343,6 +362,8 @@ def screen(body: str, sent: Span, trigs: list[Trigger], lex: Lexicon) -> tuple[l
             dropped.append(Dropped(t, sent, "noun", named))
         elif _negated(body, sent.start, t, lex):
             dropped.append(Dropped(t, sent, "negated", named))
+        elif off_topic and body[t.start:t.end] in lex.topic_bound:
+            dropped.append(Dropped(t, sent, "off-topic", named))
         else:
             kept.append(t)
     # A weak trigger right after a strong one of another type is that work's

@@ -204,6 +204,10 @@ BROKEN = {
     "empty-word": ("    words: [巡逻,", "    words: ['', 巡逻,", "words: ['', 巡逻,", "non-empty"),
     "ignored-word-is-trigger": ("  ignore: [消毒液,", "  ignore: [消杀, 消毒液,", "  ignore: [消杀,",
                                 "also a trigger"),
+    # a bound word that is no trigger (a typo) would bind nothing
+    "topic-bound-non-trigger": ("  topic_bound:\n    words: [招募,", "  topic_bound:\n    words: [招幕, 招募,",
+                                "    words: [招幕,",
+                                "is no trigger word"),
 }
 
 
