@@ -21,6 +21,9 @@ Prints Markdown tables, in one run:
    activities_reviewed.tsv's): the rules on each clause alone, the
    classifier, and the hybrid (the rules' types plus the classifier's at
    the hybrid's add threshold where the rules give none), macro and micro F1;
+   and the rules on each clause in its source document (the document's topic
+   gate and sentence-level filters apply, as in the pipeline; its seconds
+   include normalizing the three corpora);
 5. ``sentences``: UNIT / COMMUNITY spans of the clean held-out sentences
    (labelled_sentences.jsonl split ``test``), when present.
 
@@ -29,6 +32,7 @@ Needs ../shared (gold, dev-wide, CLUENER); never writes into the repository.
 from __future__ import annotations
 
 import argparse
+import bisect
 import sys
 import tempfile
 import time
@@ -151,9 +155,41 @@ def cluener(shared: Path, rules: Rules, mx: Any) -> dict[str, tuple[PRF, float]]
 
 # ------------------------------------------------------------ clean clauses and sentences
 
-def clauses(rules: Rules, mx: Any) -> tuple[str, int, dict[str, tuple[float, PRF, float]]]:
+def rule_in_documents(shared: Path, rules: Rules, texts: list[str]) -> list[set[str]] | None:
+    """The rules' types of each clause as the pipeline finds them: in its
+    source document (xwlb-2020, hkcnews-2020, dxy-news in ``shared``,
+    normalized as training/derive.py drew them), so that the document's topic
+    gate and every sentence-level filter apply; a clause's types are those of
+    the kept triggers inside it. None when a clause is found in no document."""
+    sys.path.insert(0, str(REPO / "training"))
+    from derive import genre_documents  # noqa: E402  (training/derive.py)
+
+    bodies = [d.body for _, d in genre_documents(shared, rules, ("xwlb", "hkcnews", "dxy"))]
+    starts, pos = [], 0
+    for b in bodies:
+        starts.append(pos)
+        pos += len(b) + 1
+    joined = "\x00".join(bodies)
+    acts = ActivityExtractor(rules)
+    read: dict[int, Analysis] = {}
+    out = []
+    for text in texts:
+        at = joined.find(text)
+        if at < 0:
+            return None
+        k = bisect.bisect_right(starts, at) - 1
+        if k not in read:
+            read[k] = Analysis(bodies[k])
+            acts.extract(read[k])
+        lo = at - starts[k]
+        out.append({str(t.slug) for t in read[k].triggers if lo <= t.start < lo + len(text)})
+    return out
+
+
+def clauses(rules: Rules, mx: Any, shared: Path) -> tuple[str, int, dict[str, tuple[float, PRF, float]]]:
     """(source file, clauses, method → (macro F1, micro (P, R, F1), seconds))
-    of activity types on the clean held-out clauses."""
+    of activity types on the clean held-out clauses: each method on the clause
+    alone, and the rules on the clause in its source document."""
     source, test = clean_clauses()
     acts = ActivityExtractor(rules)
     # Each clause on its own: the topic gate is the document's, and these
@@ -164,6 +200,9 @@ def clauses(rules: Rules, mx: Any) -> tuple[str, int, dict[str, tuple[float, PRF
     cats, t_model = timed(lambda: mx.clause_scores([x["text"] for x in test]))
     preds = {"rule": rule, "model": [{k for k, v in c.items() if v >= th} for c in cats],
              "hybrid": [r | {k for k, v in c.items() if v >= add} for r, c in zip(rule, cats)]}
+    in_docs, t_docs = timed(lambda: rule_in_documents(shared, rules, [x["text"] for x in test]))
+    if in_docs is not None:
+        preds["rule, in its document"] = in_docs
     slugs = sorted({s for x in test for s in x["cats"]} | set(mx.textcat.labels))
     out = {}
     for m, pred in preds.items():
@@ -176,7 +215,8 @@ def clauses(rules: Rules, mx: Any) -> tuple[str, int, dict[str, tuple[float, PRF
                 count(p & {s}, gold & {s}, per[s])
         present = [s for s in slugs if per[s][0] + per[s][2]]  # types the test set has
         macro = sum(prf(*per[s])[2] for s in present) / len(present) if present else 0.0
-        out[m] = (macro, prf(*micro), {"rule": t_rule, "model": t_model, "hybrid": t_rule + t_model}[m])
+        out[m] = (macro, prf(*micro), {"rule": t_rule, "model": t_model, "hybrid": t_rule + t_model,
+                                       "rule, in its document": t_docs}[m])
     return source, len(test), out
 
 
@@ -230,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| {m} | {p:.3f} | {r:.3f} | {f:.3f} | {t:.1f} |")
         print()
     if "clauses" in parts:
-        source, n, res = clauses(rules, mx)
+        source, n, res = clauses(rules, mx, shared)
         print(f"### Activity types of the {n} clean held-out clauses ({source}, split test)\n")
         print("| method | macro F1 | micro P | micro R | micro F1 | seconds |\n| --- | ---: | ---: | ---: | ---: | ---: |")
         for m, (macro, (p, r, f), t) in res.items():
