@@ -209,15 +209,17 @@ class UnitExtractor:
             toks = doc.tokens(rs, re_)
             ends = {t.end: i for i, t in enumerate(toks)}
             quants = self.boundary.quantifier_ends(body, max(0, rs - 12), re_)
+            named_ends: set[int] = set()
             pos = rs
             while (m := self.suffix_re.search(body, pos, re_)) is not None:
-                c = self._candidate(body, toks, ends, quants, m, rs)
+                c = self._candidate(body, toks, ends, quants, m, rs, named_ends)
                 # The longest suffix at a position wins the alternation, but it
                 # may end inside a word (卫生健康委|员会): then the search goes
                 # on from the next character, so the suffix that ends the word
                 # (委员会) is still found.
                 pos = m.end() if c or m.end() in ends else m.start() + 1
                 if c:
+                    named_ends.add(c.end)
                     if c.start == rs and c.stopper is None and self.quoted is not None:
                         q = self.quoted.search(body, max(0, rs - self.quoted_span), rs)
                         if q:
@@ -227,7 +229,7 @@ class UnitExtractor:
         return out
 
     def _candidate(self, body: str, toks: list[Token], ends: dict[int, int], quants: list[int],
-                   m: re.Match[str], run_start: int) -> Candidate | None:
+                   m: re.Match[str], run_start: int, named_ends: set[int] = frozenset()) -> Candidate | None:
         e = m.end()
         i = ends.get(e)
         if i is None:
@@ -243,7 +245,9 @@ class UnitExtractor:
         k = bisect.bisect_right(quants, m.start())
         floor = max(quants[k - 1], run_start) if k else run_start
         start, stopper = self.boundary.scan(toks, j, m.start(), e, floor, self.internal, self.single)
-        while stopper in self.conj:
+        # a conjunction right after another name found in the run joins two
+        # organizations (中央广播电视总台与国资委), not two nouns of one name
+        while stopper in self.conj and start - 1 not in named_ends:
             c = self._joined(toks, start, m.start())
             if c is None:
                 break
