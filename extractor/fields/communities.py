@@ -202,9 +202,15 @@ class CommunityExtractor:
             tok = toks[t]
             if tok.start < start:
                 break
+            # jieba tags some county names as persons (布拖县/nr)
             if tok.word in self.admin or (len(tok.word) > 1 and self.admin_end.search(tok.word)
-                                          and tok.tag in ("ns", None)):
+                                          and tok.tag in ("ns", "nr", None)):
                 start = tok.end
+                break
+            # a place's level glued to the name's first characters (丹江|镇脚|猛村)
+            if (t > k and tok.tag is None and tok.word[0] in self.admin_chars and toks[t - 1].tag == "ns"
+                    and head_start - tok.start - 1 >= self.min_stem):
+                start = tok.start + 1
                 break
         head_tok = toks[j]
         if head_start - head_tok.start >= 2 and head_tok.tag in (None, "ns", "nr", "nz"):
