@@ -41,6 +41,7 @@ FILE = RuleFile("units.yaml", Section({
     "sub_units": opt(Section({"suffixes": Words(1), "stem_min": Int(1), "stem_max": Int(1),
                               "not_in_stem": Words(1), "not_followed_by": opt(Words(1), [])}), None),
     "media_heads": Words(1), "credits": ListOf(Regex(groups=frozenset({"name"}))),
+    "inner_phrases": opt(Words(), []),
 }))
 # The role of a unit named as an article's source or credit (never an actor).
 CREDIT = "credit"
@@ -77,6 +78,7 @@ class UnitExtractor:
         self.not_org_tags = w("not_org_tags")
         self.not_org_stem = lex.not_org_stem
         self.right_stop = re.compile(alternation(lex.right_stop))
+        self.inner_phrases = tuple(lex.inner_phrases)
         self.single_right_stop = re.compile(alternation(lex.single_right_stop))
         self.proper_heads = w("proper_heads")
         self.proper_tags = w("proper_tags")
@@ -252,6 +254,11 @@ class UnitExtractor:
             if c is None:
                 break
             start, stopper = self.boundary.scan(toks, c, toks[c].start, e, floor, self.internal, self.single)
+        # a phrase that names a thing inside names holds a stop character
+        # (新型冠状病毒感染的肺炎疫情防控指挥部): the name goes on before it
+        while stopper is not None and (inner := self._inner_phrase(body, start, floor)) is not None:
+            start, stopper = self.boundary.scan(toks, token_index(toks, inner), inner, e, floor,
+                                                self.internal, self.single)
         start = self._after_team_subject(toks, start, m.start())
         start = self._drop_leading_verb(toks, start, stopper, m.start())
         if m.group() in self.abbreviations:
@@ -264,6 +271,15 @@ class UnitExtractor:
         if c.head in self.proper_heads and start < m.start():
             c.proper = self._proper(body, toks, start, m.start())
         return c
+
+    def _inner_phrase(self, body: str, start: int, floor: int) -> int | None:
+        """The start of an ``inner_phrases`` entry that a name starting at
+        ``start`` cuts through (its stop character stopped the scan), or None."""
+        for ph in self.inner_phrases:
+            at = body.rfind(ph, max(floor, start - len(ph) + 1), start + len(ph))
+            if at >= floor and at < start < at + len(ph):
+                return at
+        return None
 
     def _after_team_subject(self, toks: list[Token], start: int, head_start: int) -> int:
         """志愿服务队|对口支援|指挥部: a team named before a name-internal verb
