@@ -112,7 +112,7 @@ class Linker:
         body, title = doc.body, doc.ctx.title
         # Media named as the article's source or credit never act.
         unit_mentions = [m for m in doc.by_field("unit") if m.role != units.CREDIT]
-        article = {"unit": self._main_unit(body, unit_mentions, title),
+        article = {"unit": self._main_unit(body, [m for m in unit_mentions if _spans_wide(m)], title),
                    "community": self._main_community(doc.by_field("community"), title)}
         # A unit named inside a longer one (省政协 in 省政协机关工作组) is not
         # the one acting: only outermost unit mentions take part in linking.
@@ -153,7 +153,7 @@ class Linker:
             elif scope == "paragraph_before":
                 # the last named earlier in the paragraph (the same event goes on)
                 before = para.mentions[:bisect.bisect_left(para.starts, spans["sentence"].start)]
-                found = next((m for m in reversed(before) if m.field == name), None)
+                found = next((m for m in reversed(before) if m.field == name and _spans_wide(m)), None)
             else:
                 found = {"paragraph_opening": para.opening, "section": ctx.section,
                          "article": ctx.article}[scope].get(name, "")
@@ -207,7 +207,7 @@ class Linker:
             lead = len(text) - len(text.lstrip())
             for name, policy in self.policies.items():
                 if policy.uses("paragraph_opening"):
-                    first = next((m for m in p.mentions if m.field == name), None)
+                    first = next((m for m in p.mentions if m.field == name and _spans_wide(m)), None)
                     if first is not None and first.start - p.start - lead <= policy.paragraph_within:
                         p.opening[name] = first.value
         return paras
@@ -223,11 +223,21 @@ class Linker:
             text = body[p.start:p.end].strip()
             is_title = bool(text) and "".join(text.split()) in title_key
             if text and not is_title and len(text) <= self.header_max and not _SENT_FINAL.search(text):
-                values = {name: [m.value for m in p.mentions if m.field == name] for name in named}
+                values = {name: [m.value for m in p.mentions if m.field == name and _spans_wide(m)]
+                          for name in named}
                 if any(values.values()):
                     current = {name: (v[-1] if v else current.get(name, "")) for name, v in values.items()}
             out.append(current)
         return out
+
+
+def _spans_wide(m: Mention) -> bool:
+    """Whether a mention may be an argument beyond its own clause and
+    sentence: a medium named in the text (role ``media``) acts only where its
+    sentence says so (人民日报发表评论员文章), never as a paragraph's, a
+    section's or the article's actor (a title or a dateline line that names
+    it says where the story ran: 上了浙江卫视, 2021年1月14日浙江卫视)."""
+    return m.role != units.MEDIA
 
 
 @dataclass(frozen=True)

@@ -42,9 +42,13 @@ FILE = RuleFile("units.yaml", Section({
                               "not_in_stem": Words(1), "not_followed_by": opt(Words(1), [])}), None),
     "media_heads": Words(1), "credits": ListOf(Regex(groups=frozenset({"name"}))),
     "inner_phrases": opt(Words(), []),
+    "media_suffixes": opt(Words(), []),
 }))
 # The role of a unit named as an article's source or credit (never an actor).
 CREDIT = "credit"
+# The role of a medium named in the text (浙江卫视, 扬州日报): never the
+# article's main unit (extractor/link.py).
+MEDIA = "media"
 
 
 @dataclass
@@ -79,6 +83,7 @@ class UnitExtractor:
         self.not_org_stem = lex.not_org_stem
         self.right_stop = re.compile(alternation(lex.right_stop))
         self.inner_phrases = tuple(lex.inner_phrases)
+        self.media_end = re.compile(f"(?:{alternation(lex.media_suffixes)})$") if lex.media_suffixes else None
         self.single_right_stop = re.compile(alternation(lex.single_right_stop))
         self.proper_heads = w("proper_heads")
         self.proper_tags = w("proper_tags")
@@ -134,6 +139,10 @@ class UnitExtractor:
         canon = cluster(forms, self.cluster_rules)
         found = mentions_from(forms, canon, doc.body, self.field)
         found += self._sub_units(doc, found, runs)
+        if self.media_end is not None:
+            for m in found:
+                if self.media_end.search(m.text):
+                    m.role = MEDIA
         return sorted(found + self._credits(doc.body, found), key=lambda m: (m.start, m.end))
 
     def _sub_units(self, doc: Analysis, found: list[Mention], runs: list[tuple[int, int]]) -> list[Mention]:

@@ -8,7 +8,7 @@ from conftest import REPO
 from extractor.document import Document
 from extractor.pipeline import Pipeline
 
-CASES = cases("linking", expect=("record_args",), inputs=("text", "published"))
+CASES = cases("linking", expect=("record_args",), inputs=("text", "published", "title?"))
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +18,8 @@ def pipeline():
 
 @pytest.mark.parametrize("case", CASES)
 def test_linking(pipeline, case):
-    doc = Document(doc_id="t", source="test", raw=case["text"], meta={"published": case["published"]})
+    doc = Document(doc_id="t", source="test", raw=case["text"],
+                   meta={"published": case["published"], "title": case.get("title", "")})
     res = pipeline.process(doc)
     by_type = {r["activity_type"]: r for r in res.records}
     for activity_type, args in case["expect"]["record_args"].items():
