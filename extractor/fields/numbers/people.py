@@ -59,6 +59,9 @@ def _right_noun(body: str, amount: Amount, pr: PeopleRules) -> _Noun | None:
         return _Noun("container", "", 0, inline)   # 3个单位的党员: counts units
     if pr.coordination.search(modifier) or pr.modifier_breaks.search(modifier[modifier.rfind("的") + 1:]):
         return None                                 # the noun belongs to another phrase
+    if (pr.team_head is not None and amount.word in pr.team_measures
+            and pr.team_head.match(window, head.end())):
+        return _Noun("container", "", 0, inline)   # 5个志愿者服务队: counts teams
     kind = pr.kind_of[head.group()]
     if kind == "generic":
         kind = _generic_kind(modifier, pr)

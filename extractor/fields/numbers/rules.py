@@ -49,6 +49,7 @@ PEOPLE = RuleFile("people.yaml", Section({
     "left_fillers": Words(1), "team_context": Words(1), "served_context": Words(1),
     "household_measures": Words(1), "context_chars": Int(1), "max_people_count": Int(1),
     "counted_without_measure": opt(Words(), []),
+    "team_heads": opt(Words(), []), "team_measures": opt(Words(), []),
 }))
 
 
@@ -75,6 +76,10 @@ class PeopleRules:
     household: re.Pattern[str]
     context_chars: int
     max_count: int                          # more people than this counts nobody
+    # a people noun right before one of these names a team (志愿者|服务队):
+    # counted in team_measures (5个志愿者服务队) the number counts teams
+    team_head: re.Pattern[str] | None = None
+    team_measures: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -233,6 +238,8 @@ def load_people_rules(rules: Rules) -> PeopleRules:
         modifier_breaks=re.compile(_alt(data.modifier_breaks)),
         coordination=re.compile(_alt(data.coordination)),
         containers=re.compile(rf"(?:{_alt(data.containers)})$"),
+        team_head=re.compile(_alt(data.team_heads)) if data.team_heads else None,
+        team_measures=frozenset(data.team_measures),
         max_modifier=data.max_modifier_chars,
         # A people noun, then only filler words, up to the end of the text before the number.
         left_noun=re.compile(rf"(?P<noun>{nouns})[ ]?(?:(?:{fillers})[ ]?){{0,3}}$"),
