@@ -46,8 +46,8 @@ FILE = RuleFile("units.yaml", Section({
 }))
 # The role of a unit named as an article's source or credit (never an actor).
 CREDIT = "credit"
-# The role of a medium named in the text (浙江卫视, 扬州日报): never the
-# article's main unit (extractor/link.py).
+# The role of a medium named in the text (浙江卫视, 扬州日报): it acts only
+# where its own clause or sentence names it (extractor/link.py).
 MEDIA = "media"
 
 
