@@ -219,4 +219,41 @@ def _plain(items: Any) -> str | None:
 
 def may_match(needs: tuple[tuple[str, ...], ...], text: str) -> bool:
     """Whether ``text`` holds one word of each tuple of :func:`required_words`."""
-    return all(any(w in text for w in words) for words in needs)
+    # Plain loops: two nested generators cost more than the scans they drive.
+    for words in needs:
+        for w in words:
+            if w in text:
+                break
+        else:
+            return False
+    return True
+
+
+def made_of(pattern: re.Pattern[str], char: re.Pattern[str]) -> bool:
+    """Whether every match of ``pattern`` is a non-empty string of characters
+    ``char`` matches one at a time, found whatever stands around it: the
+    pattern is only characters, classes of characters, alternations and
+    groups (no repeat, anchor, lookaround, back-reference or flag).
+    A search of such a pattern in a span of the text finds what a search of
+    the whole text finds there."""
+    if pattern.flags & ~re.UNICODE:
+        return False
+    parsed = _sp.parse(pattern.pattern, pattern.flags)
+    return parsed.getwidth()[0] > 0 and _chars_only(parsed.data, char)
+
+
+def _chars_only(items: Iterable[tuple], char: re.Pattern[str]) -> bool:
+    for op, av in items:
+        if op is _sc.LITERAL:
+            ok = char.fullmatch(chr(av)) is not None
+        elif op is _sc.IN:
+            ok = all(kind is _sc.LITERAL and char.fullmatch(chr(arg)) for kind, arg in av)
+        elif op is _sc.BRANCH:
+            ok = all(_chars_only(branch, char) for branch in av[1])
+        elif op is _sc.SUBPATTERN:
+            ok = not av[1] and not av[2] and _chars_only(av[3], char)
+        else:
+            ok = False
+        if not ok:
+            return False
+    return True
