@@ -86,8 +86,9 @@ def _traditional_re() -> re.Pattern[str]:
                                     for a, b in ranges) + "]")
 
 
-def _cache_path() -> Path | None:
-    """The cache file of this opencc-pyo3 build (None: not installed)."""
+def _cache_path(config: str = CONFIG) -> Path | None:
+    """The cache file of this opencc-pyo3 build for the set ``config``
+    converts (None: not installed)."""
     spec = importlib.util.find_spec("opencc_pyo3")
     if spec is None or not spec.origin:
         return None
@@ -95,7 +96,7 @@ def _cache_path() -> Path | None:
     if not libs:
         return None
     stamp = "-".join(f"{p.stat().st_size}-{p.stat().st_mtime_ns}" for p in libs)
-    key = f"py{sys.version_info[0]}{sys.version_info[1]}-{CONFIG}-{stamp}"
+    key = f"py{sys.version_info[0]}{sys.version_info[1]}-{config}-{stamp}"
     return Path(tempfile.gettempdir()) / f"extractor-script-{key}.marshal"
 
 
@@ -109,9 +110,21 @@ def _read(path: Path) -> frozenset[str] | None:
 
 @lru_cache(maxsize=1)
 def _simplified_only() -> frozenset[str]:
-    """Han characters OpenCC s2t changes that are not also traditional-only."""
+    """Han characters OpenCC s2t changes that are not also traditional-only.
+
+    Cached like :func:`_traditional_only` (its own file, same key): the
+    first text with a traditional-only character would otherwise load the
+    s2t converter and convert the whole block (0.1 s of every process)."""
+    path = _cache_path("s2t")
+    if path is not None:
+        cached = _read(path)
+        if cached is not None:
+            return cached
     trad = to_traditional()("\n".join(_BLOCK)).split("\n")
     if len(trad) != len(_BLOCK):
         raise RuntimeError("OpenCC changed the length of a single-character conversion")
     trad_only = _traditional_only()
-    return frozenset(c for c, t in zip(_BLOCK, trad) if t != c and c not in trad_only)
+    found = frozenset(c for c, t in zip(_BLOCK, trad) if t != c and c not in trad_only)
+    if path is not None and found and backend_name() == "opencc-pyo3":
+        write_cache(path, "".join(sorted(found)))
+    return found

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 from typing import Iterator
 
 from extractor.fields.numbers.forms import HEADS, counts_something
 from extractor.fields.numbers.resolve import Amount, resolve
 from extractor.fields.numbers.rules import NumberRules
+from extractor.text.patterns import may_match, required_words
 
 _ASCII_DIGIT = re.compile(r"[0-9]")
 # How far back the ordinal / negation words are looked for.
@@ -53,7 +55,8 @@ def _skip_spans(body: str, nr: NumberRules) -> _Spans:
     """Idioms, URLs, tags: merged into one sorted list of disjoint spans."""
     spans = [mm.span() for mm in nr.idioms.finditer(body)] if nr.idioms else []
     for p in nr.skip:
-        spans += [mm.span() for mm in p.finditer(body)]
+        if may_match(_required(p), body):  # an e-mail needs its @: most bodies skip the scan
+            spans += [mm.span() for mm in p.finditer(body)]
     spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:
@@ -62,6 +65,11 @@ def _skip_spans(body: str, nr: NumberRules) -> _Spans:
         else:
             merged.append((s, e))
     return _Spans(merged)
+
+
+@lru_cache(maxsize=64)
+def _required(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], ...]:
+    return required_words(pattern)
 
 
 def _blocked(m: re.Match[str], body: str, nr: NumberRules, skip: _Spans) -> bool:
