@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 try:  # Python 3.11+: re's parser, compiler and opcodes (first_char_guard, required_words)
     import re._compiler as _rc
@@ -257,3 +257,46 @@ def _chars_only(items: Iterable[tuple], char: re.Pattern[str]) -> bool:
         if not ok:
             return False
     return True
+
+
+# ---------------------------------------------------------------- scans near a required word
+class NearWordScan:
+    """``pattern.finditer`` from searches started just before the words every
+    match requires: one scan for the words (a literal alternation the
+    engine skips through), and the pattern tried only from ``width - 1``
+    characters before each of them. The same matches, in the same order.
+
+    Why exact: every match holds one of ``anchors`` (a tuple of
+    :func:`required_words`) and is at most ``width`` characters long, so a
+    match that starts at or after ``pos`` starts after ``q - width``, where
+    ``q`` is the first anchor at or after ``pos``: no match starts before
+    that, and a search from there finds the leftmost one, as ``finditer``
+    would (a search from an offset sees the text before it, as lookbehinds
+    and ``^`` need). :meth:`build` returns None where this does not hold
+    (no required word, a match that may be empty or unbounded)."""
+
+    def __init__(self, pattern: re.Pattern[str], anchors: tuple[str, ...], width: int):
+        self.pattern = pattern
+        self.anchor = re.compile(alternation(anchors))
+        self.width = width
+
+    @classmethod
+    def build(cls, pattern: re.Pattern[str]) -> "NearWordScan | None":
+        """The scan for ``pattern``, or None when it cannot be exact."""
+        needs = required_words(pattern)
+        if not needs:
+            return None
+        low, high = _sp.parse(pattern.pattern, pattern.flags).getwidth()
+        if low == 0 or high >= _sc.MAXREPEAT:
+            return None
+        return cls(pattern, min(needs, key=len), high)  # the fewest words: usually the rarest
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """The matches of ``pattern.finditer(text)``."""
+        pos, search, anchor, back = 0, self.pattern.search, self.anchor.search, self.width - 1
+        while (w := anchor(text, pos)) is not None:
+            m = search(text, max(pos, w.start() - back))
+            if m is None:
+                return
+            yield m
+            pos = m.end()
