@@ -32,9 +32,13 @@ class _Spans:
         return i < len(self.starts) and self.starts[i] < end
 
 
+_HEAD_GROUPS = ("pre", *(f.group for f in HEADS), "num")
+
+
 def _head(m: re.Match[str]) -> int:
     """Where the matched words start (the pattern may begin with a space)."""
-    return min(m.start(g) for g in ("pre", *(f.group for f in HEADS), "num") if m.group(g) is not None)
+    # start() is -1 exactly for a group that took no part in the match
+    return min([s for s in map(m.start, _HEAD_GROUPS) if s >= 0])
 
 
 def _ends_with_any(text: str, words: list[str]) -> str:
