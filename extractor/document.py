@@ -96,7 +96,10 @@ class Record:
 
 def _confidence(x: float) -> float:
     # Four decimals in every format: arithmetic noise (0.6000000000000001)
-    # would otherwise make JSONL and Parquet differ from CSV.
+    # would otherwise make JSONL and Parquet differ from CSV. Most are 1
+    # (round(float(1), 4) is 1.0): no call to round for them.
+    if x == 1.0:
+        return 1.0
     return round(float(x), 4)
 
 

@@ -201,15 +201,16 @@ class Linker:
             while i + 1 < len(paras) and m.start >= paras[i + 1].start:
                 i += 1
             paras[i].mentions.append(m)
+        # the policies asked once, not once per paragraph
+        opening = [(name, policy) for name, policy in self.policies.items() if policy.uses("paragraph_opening")]
         for p in paras:
             p.starts = [m.start for m in p.mentions]
             text = body[p.start:p.end]
             lead = len(text) - len(text.lstrip())
-            for name, policy in self.policies.items():
-                if policy.uses("paragraph_opening"):
-                    first = next((m for m in p.mentions if m.field == name and _spans_wide(m)), None)
-                    if first is not None and first.start - p.start - lead <= policy.paragraph_within:
-                        p.opening[name] = first.value
+            for name, policy in opening:
+                first = next((m for m in p.mentions if m.field == name and _spans_wide(m)), None)
+                if first is not None and first.start - p.start - lead <= policy.paragraph_within:
+                    p.opening[name] = first.value
         return paras
 
     def _sections(self, body: str, paras: list[_Paragraph], title: str) -> list[dict[str, str]]:

@@ -8,7 +8,14 @@
   the others behind a guard) say what one alternation of all said.
 * The words a pattern requires (extractor.text.patterns.required_words):
   every match of every pattern the pipeline compiles holds them, so a
-  text without them is skipped without losing a match."""
+  text without them is skipped without losing a match.
+* A scan near the required words (extractor.text.patterns.NearWordScan)
+  finds exactly the matches of ``finditer``, for every pattern the
+  pipeline compiles where it applies.
+* The Chinese runs holding a suffix (extractor.fields.names.segment.runs_with)
+  from one scan of the body are the runs each searched on its own, for the
+  suffix patterns of the extractors and for patterns made of characters
+  (extractor.text.patterns.made_of); any other pattern is searched per run."""
 from __future__ import annotations
 
 import re
@@ -17,7 +24,7 @@ import pytest
 
 from conftest import SEEDS
 from extractor.read import iter_documents
-from extractor.text.patterns import first_char_guard, may_match, required_words, starts_anchored
+from extractor.text.patterns import NearWordScan, first_char_guard, made_of, may_match, required_words, starts_anchored
 from regex_adversary import adversarial_inputs, collect_patterns
 
 
@@ -142,3 +149,58 @@ def test_every_match_holds_the_words_its_pattern_requires(collected, seed_texts)
 def test_required_words(source, needs):
     assert required_words(re.compile(source)) == needs
     assert may_match(needs, "".join(words[0] for words in needs) if needs else "")
+
+
+@pytest.mark.parametrize("source, made", [
+    ("中|国", True), ("(?:社区|小区)", True), ("[中国]", True), ("(中)国", True),  # re factors 小区|小组 into 小[区组]
+    ("中+", False), ("(?=中)中", False), ("中国|", False), ("^中", False), ("[一-龥]", False),
+    (r"中\b", False), ("a|b", False), ("(?i:中)", False), ("中(?!国)", False), ("", False),
+])
+def test_made_of(source, made):
+    from extractor.fields.names.segment import _CJK_CHAR
+
+    assert made_of(re.compile(source), _CJK_CHAR) is made
+
+
+def test_runs_with_one_scan_is_each_run_searched(seed_texts, rules):
+    """One scan of the body finds the runs a search of each run finds."""
+    import random
+
+    from extractor.fields.communities import CommunityExtractor
+    from extractor.fields.names.segment import _runs_searched, _within_runs, runs_with
+    from extractor.fields.units import UnitExtractor
+
+    suffixes = [UnitExtractor(rules).suffix_re, CommunityExtractor(rules).suffix_re]
+    assert all(_within_runs(p) for p in suffixes)  # else the fast path is never taken
+    rng = random.Random(14)
+    pieces = ["社区", "小区", "委员会", "局", "工作组", "，", "1", "a", " ", "\n", "中", "〇", "\u3400", "\uf900", "区"]
+    texts = seed_texts + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    for pattern in [*suffixes, re.compile("区|委员"), re.compile("[区局]区"), re.compile("区(?!委)"), re.compile("区+")]:
+        for text in texts:
+            assert list(runs_with(text, pattern)) == list(_runs_searched(text, pattern)), (pattern.pattern[:40], text[:40])
+
+
+def test_near_word_scans_find_the_same_matches(collected, seed_texts):
+    scanned = 0
+    for (source, flags), compiled in collected.items():
+        scan = NearWordScan.build(compiled)
+        if scan is None:
+            continue
+        scanned += 1
+        texts = seed_texts + [i.make(2_000) for i in adversarial_inputs(source, flags & ~re.UNICODE)][:12]
+        for text in texts:
+            assert _matches(scan, text) == _matches(compiled, text), (source[:80], text[:40])
+    assert scanned >= 2  # the units' credit frames at least
+
+
+@pytest.mark.parametrize("source, text", [
+    ("(?<![a-z])[a-z]{1,3}?(?:x|yy)(?=!|$)", "abx! ab yy ayy!  axx!ax bbbyy"),  # lazy repeat, lookarounds
+    ("(?m)^[a-z]{0,2}x", "ax\nbx cx\nx\n  x"),                                   # ^ after the search's start
+    ("xx", "xxxxx"),                                                             # overlapping anchors
+])
+def test_near_word_scan_cases(source, text):
+    pattern = re.compile(source)
+    scan = NearWordScan.build(pattern)
+    assert scan is not None
+    assert _matches(scan, text) == _matches(pattern, text)
+    assert NearWordScan.build(re.compile("a+x")) is None and NearWordScan.build(re.compile("[a-z]?")) is None

@@ -115,6 +115,22 @@ def test_fold_width(raw, folded):
     assert fold_width(raw) == folded
 
 
+def test_fold_width_is_nfkc_around_combining_marks():
+    """The full-width characters replaced before NFKC (the fast path) give
+    NFKC's own result next to combining marks, half-width kana and their
+    sound marks, Hangul jamo and other compatibility characters."""
+    import random
+    import unicodedata
+
+    alphabet = [*map(chr, range(0xFF01, 0xFF5F)), "\u00a0", "\u3000", "\u0301", "\u0308", "\u3099",
+                "\u309a", "e", "か", "\uff76", "\uff9e", "\u1100", "\u1161", "\uac00", "\u11a8", "中",
+                "\u2026", "Ⅱ", "\u00a8", " ", "\n"]
+    rng = random.Random(14)
+    for _ in range(20000):
+        s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+        assert fold_width(s) == unicodedata.normalize("NFKC", s), repr(s)
+
+
 def test_html_keeps_paragraphs_and_captions_drops_scripts():
     page = ("<html><head><title>标题 - 某网站</title><script>var x='脚本';</script></head><body>"
             "<nav>首页 | 新闻</nav><h1>社区防控纪实</h1><p>第一段,\n 文字。</p><p>第二段<br>换行</p>"

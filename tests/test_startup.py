@@ -214,6 +214,31 @@ def test_script_detection_with_the_cached_set_loads_no_converter(tmp_path, corru
     assert _python(_SCRIPT_SETS, str(cache), "社區志願者上門排查，發放口罩。", str(expected)).startswith("traditional True")
 
 
+_SIMPLIFIED_SET = """
+import sys, tempfile
+tempfile.tempdir = sys.argv[1]
+from extractor.normalize import convert, script
+print(script.detect_script(sys.argv[2]), "".join(sorted(script._simplified_only())) == open(sys.argv[3]).read(),
+      convert.to_traditional.cache_info().currsize)
+"""
+
+
+def test_script_detection_caches_the_simplified_only_set(tmp_path):
+    """A traditional text needs the simplified-only set: the second process
+    reads it from the cache and never builds the s2t converter."""
+    pytest.importorskip("opencc_pyo3")
+    from extractor.normalize import script
+
+    expected = tmp_path / "expected.txt"
+    expected.write_text("".join(sorted(script._simplified_only())), encoding="utf-8")  # computed here
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    args = (str(cache), "社區志願者上門排查，發放口罩。", str(expected))
+    assert _python(_SIMPLIFIED_SET, *args) == "traditional True 1"  # computed, cached
+    assert len(list(cache.glob("extractor-script-*s2t*.marshal"))) == 1
+    assert _python(_SIMPLIFIED_SET, *args) == "traditional True 0"  # read back: no s2t converter
+
+
 # ------------------------------------------------------------ compiled patterns
 # A process that builds the rule pipeline and processes the seeds, its
 # temporary folder (the cache's) given as argv[1]: prints how many patterns

@@ -24,7 +24,7 @@ from extractor.fields.names.cluster import ClusterRules, Form, cluster, entities
 from extractor.fields.names.segment import SEGMENTER, Token, runs_with, token_index
 from extractor.ruleset import Rules
 from extractor.rulespec import Int, ListOf, Regex, RuleFile, Section, Words, opt
-from extractor.text.patterns import alternation, may_match, only_made_of, required_words
+from extractor.text.patterns import NearWordScan, alternation, may_match, only_made_of, required_words
 
 FILE = RuleFile("units.yaml", Section({
     "suffixes": Words(1), "single_suffixes": Words(1, chars=1), "not_org_words": Words(),
@@ -125,6 +125,8 @@ class UnitExtractor:
         self.credits = [re.compile(p.pattern.replace("{media}", media), re.M) for p in lex.credits]
         # the words a credit frame cannot lack (讯|消息, 记者|通讯员, 报道…): most bodies lack those of most frames
         self._credit_needs = [required_words(p) for p in self.credits]
+        # each frame searched only near the words it requires (讯|消息), where it can be exact
+        self._credit_scans = [NearWordScan.build(p) or p for p in self.credits]
 
     # ------------------------------------------------------------ public
     def __call__(self, body: str, ctx: Context | None = None) -> list[Mention]:
@@ -187,10 +189,10 @@ class UnitExtractor:
             taken[m.start:m.end] = b"\1" * (m.end - m.start)
         canon = {m.text: m.value for m in found}
         out: list[Mention] = []
-        for pattern, needs in zip(self.credits, self._credit_needs):
+        for pattern, needs, scan in zip(self.credits, self._credit_needs, self._credit_scans):
             if not may_match(needs, body):
                 continue
-            for m in pattern.finditer(body):
+            for m in scan.finditer(body):
                 for group in ("name", "name2"):
                     if group not in pattern.groupindex or m.group(group) is None:
                         continue

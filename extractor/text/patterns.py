@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 try:  # Python 3.11+: re's parser, compiler and opcodes (first_char_guard, required_words)
     import re._compiler as _rc
@@ -219,4 +219,84 @@ def _plain(items: Any) -> str | None:
 
 def may_match(needs: tuple[tuple[str, ...], ...], text: str) -> bool:
     """Whether ``text`` holds one word of each tuple of :func:`required_words`."""
-    return all(any(w in text for w in words) for words in needs)
+    # Plain loops: two nested generators cost more than the scans they drive.
+    for words in needs:
+        for w in words:
+            if w in text:
+                break
+        else:
+            return False
+    return True
+
+
+def made_of(pattern: re.Pattern[str], char: re.Pattern[str]) -> bool:
+    """Whether every match of ``pattern`` is a non-empty string of characters
+    ``char`` matches one at a time, found whatever stands around it: the
+    pattern is only characters, classes of characters, alternations and
+    groups (no repeat, anchor, lookaround, back-reference or flag).
+    A search of such a pattern in a span of the text finds what a search of
+    the whole text finds there."""
+    if pattern.flags & ~re.UNICODE:
+        return False
+    parsed = _sp.parse(pattern.pattern, pattern.flags)
+    return parsed.getwidth()[0] > 0 and _chars_only(parsed.data, char)
+
+
+def _chars_only(items: Iterable[tuple], char: re.Pattern[str]) -> bool:
+    for op, av in items:
+        if op is _sc.LITERAL:
+            ok = char.fullmatch(chr(av)) is not None
+        elif op is _sc.IN:
+            ok = all(kind is _sc.LITERAL and char.fullmatch(chr(arg)) for kind, arg in av)
+        elif op is _sc.BRANCH:
+            ok = all(_chars_only(branch, char) for branch in av[1])
+        elif op is _sc.SUBPATTERN:
+            ok = not av[1] and not av[2] and _chars_only(av[3], char)
+        else:
+            ok = False
+        if not ok:
+            return False
+    return True
+
+
+# ---------------------------------------------------------------- scans near a required word
+class NearWordScan:
+    """``pattern.finditer`` from searches started just before the words every
+    match requires: one scan for the words (a literal alternation the
+    engine skips through), and the pattern tried only from ``width - 1``
+    characters before each of them. The same matches, in the same order.
+
+    Why exact: every match holds one of ``anchors`` (a tuple of
+    :func:`required_words`) and is at most ``width`` characters long, so a
+    match that starts at or after ``pos`` starts after ``q - width``, where
+    ``q`` is the first anchor at or after ``pos``: no match starts before
+    that, and a search from there finds the leftmost one, as ``finditer``
+    would (a search from an offset sees the text before it, as lookbehinds
+    and ``^`` need). :meth:`build` returns None where this does not hold
+    (no required word, a match that may be empty or unbounded)."""
+
+    def __init__(self, pattern: re.Pattern[str], anchors: tuple[str, ...], width: int):
+        self.pattern = pattern
+        self.anchor = re.compile(alternation(anchors))
+        self.width = width
+
+    @classmethod
+    def build(cls, pattern: re.Pattern[str]) -> "NearWordScan | None":
+        """The scan for ``pattern``, or None when it cannot be exact."""
+        needs = required_words(pattern)
+        if not needs:
+            return None
+        low, high = _sp.parse(pattern.pattern, pattern.flags).getwidth()
+        if low == 0 or high >= _sc.MAXREPEAT:
+            return None
+        return cls(pattern, min(needs, key=len), high)  # the fewest words: usually the rarest
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """The matches of ``pattern.finditer(text)``."""
+        pos, search, anchor, back = 0, self.pattern.search, self.anchor.search, self.width - 1
+        while (w := anchor(text, pos)) is not None:
+            m = search(text, max(pos, w.start() - back))
+            if m is None:
+                return
+            yield m
+            pos = m.end()

@@ -4,12 +4,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .patterns import first_char_guard
+
 # A sentence ends at 。！？!? or ；; (clauses this genre strings into lists),
 # or at a line break; closing quotes and brackets stay with their sentence.
-_SENT_END = re.compile(r"[。！？!?；;]+[”’」』)）]*|\n+")
+# Both behind a first-character guard (the same matches): the engine finds
+# no prefix of its own to skip to in either, and tried each at every
+# character (2-3x slower scans).
+_SENT_END = re.compile(first_char_guard(r"[。！？!?；;]+[”’」』)）]*|\n+"))
 # Clauses: commas and colons within a sentence, but not those between two
 # digits (3,000 人, 7:30, 1:49 漂白水), which belong to a number.
-_CLAUSE_END = re.compile(r"[，：]|(?<!\d)[,:]|[,:](?!\d)")
+_CLAUSE_END = re.compile(first_char_guard(r"[，：]|(?<!\d)[,:]|[,:](?!\d)"))
 
 
 @dataclass(frozen=True)

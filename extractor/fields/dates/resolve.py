@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from extractor.analysis import Analysis
 from extractor.fields.dates.calendar import (Day, add_months, full_year, monday_of, nearest_month,
@@ -78,13 +79,19 @@ class Resolver:
         # it gives a year to dates without one, nothing else (not a day to
         # count 今天 or 本月 from: it is not the publication date).
         self.lex, self.body, self.published, self.reference = lex, doc.body, published, reference
-        self.layout = Layout(doc, lex.quotes)
+        self._doc = doc
         self._explicit: list[Resolved] = []       # explicit and day-only, text order
         self._explicit_starts: list[int] = []
         self._anchors: list[Resolved] = []        # explicit + relative resolved so far
         self._anchor_starts: list[int] = []
         self._event_cache: dict[str, tuple[int, Day] | None] = {}
         self._with_year: Resolved | None = None
+
+    @cached_property
+    def layout(self) -> Layout:
+        """The document's paragraphs and quotations, built when a relative
+        date first asks (most documents name none: no quotation scans)."""
+        return Layout(self._doc, self.lex.quotes)
 
     # -- driver ------------------------------------------------------------
     def resolve(self, cands: list[Candidate]) -> list[Resolved]:

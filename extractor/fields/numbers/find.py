@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 from typing import Iterator
 
 from extractor.fields.numbers.forms import HEADS, counts_something
 from extractor.fields.numbers.resolve import Amount, resolve
 from extractor.fields.numbers.rules import NumberRules
+from extractor.text.patterns import may_match, required_words
 
 _ASCII_DIGIT = re.compile(r"[0-9]")
 # How far back the ordinal / negation words are looked for.
@@ -30,9 +32,13 @@ class _Spans:
         return i < len(self.starts) and self.starts[i] < end
 
 
+_HEAD_GROUPS = ("pre", *(f.group for f in HEADS), "num")
+
+
 def _head(m: re.Match[str]) -> int:
     """Where the matched words start (the pattern may begin with a space)."""
-    return min(m.start(g) for g in ("pre", *(f.group for f in HEADS), "num") if m.group(g) is not None)
+    # start() is -1 exactly for a group that took no part in the match
+    return min([s for s in map(m.start, _HEAD_GROUPS) if s >= 0])
 
 
 def _ends_with_any(text: str, words: list[str]) -> str:
@@ -53,7 +59,8 @@ def _skip_spans(body: str, nr: NumberRules) -> _Spans:
     """Idioms, URLs, tags: merged into one sorted list of disjoint spans."""
     spans = [mm.span() for mm in nr.idioms.finditer(body)] if nr.idioms else []
     for p in nr.skip:
-        spans += [mm.span() for mm in p.finditer(body)]
+        if may_match(_required(p), body):  # an e-mail needs its @: most bodies skip the scan
+            spans += [mm.span() for mm in p.finditer(body)]
     spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:
@@ -62,6 +69,11 @@ def _skip_spans(body: str, nr: NumberRules) -> _Spans:
         else:
             merged.append((s, e))
     return _Spans(merged)
+
+
+@lru_cache(maxsize=64)
+def _required(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], ...]:
+    return required_words(pattern)
 
 
 def _blocked(m: re.Match[str], body: str, nr: NumberRules, skip: _Spans) -> bool:

@@ -115,6 +115,12 @@ def measure_of(m: re.Match[str], nr: NumberRules) -> Measure | None:
     return None
 
 
+# Every form's group, read in one call (a tuple when there are several).
+_FORM_GROUPS = tuple(f.group for f in FORMS)
+
+
 def counts_something(m: re.Match[str]) -> bool:
     """True when some form matched (a bare numeral alone counts nothing)."""
-    return any(m.group(f.group) for f in FORMS)
+    if len(_FORM_GROUPS) == 1:
+        return bool(m.group(_FORM_GROUPS[0]))
+    return any(m.group(*_FORM_GROUPS))

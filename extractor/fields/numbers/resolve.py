@@ -28,6 +28,8 @@ _BARE_BIG = set("百千万亿佰仟")
 # Named groups of the finder that make up the number, and those after it.
 _NUMBER_GROUPS = ("num", "num2", "inf", "big")
 _AFTER_GROUPS = TAIL_GROUPS + ("post",)
+_END_GROUPS = _NUMBER_GROUPS + _AFTER_GROUPS
+_START_GROUPS = (*(f.group for f in HEADS), "num")
 
 
 @dataclass
@@ -192,9 +194,9 @@ def resolve(m: re.Match[str], body: str, nr: NumberRules) -> Amount | None:
     qual = qual or pre_qual or (nr.after_qualifier.get(post, "") if post else "") or "exact"
     if kind == "money" and m.group("money"):
         low += _coins(m)
-    start = m.start("pre") if pre_qual else min(
-        m.start(g) for g in (*(f.group for f in HEADS), "num") if m.group(g) is not None)
-    groups = _NUMBER_GROUPS if m.group("pct") else _NUMBER_GROUPS + _AFTER_GROUPS
-    end = max(m.end(g) for g in groups if m.group(g) is not None)
+    # start() and end() are -1 exactly for a group that took no part in the
+    # match; num always does.
+    start = m.start("pre") if pre_qual else min([s for s in map(m.start, _START_GROUPS) if s >= 0])
+    end = max(map(m.end, _NUMBER_GROUPS if m.group("pct") else _END_GROUPS))
     return Amount(low=low, high=high, qualifier=qual, measure=reported, word=word, kind=kind,
                   start=start, end=end, num_start=m.start("num"))
