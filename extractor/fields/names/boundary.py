@@ -17,6 +17,7 @@ FILE = RuleFile("names.yaml", Section({
     "determiners": Words(),
     "quantifier": Regex(),
     "max_len": Int(2, 100),
+    "token_stop_chars": opt(Words(chars=1), []),
 }))
 # A field's own additions to the shared lexicon (communities.yaml).
 EXTRA = Section({"tags": opt(Words(), []), "words": opt(Words(), []), "stop_chars": opt(Words(chars=1), [])})
@@ -32,20 +33,23 @@ class LeftBoundary:
     determiners: frozenset[str]
     quantifier: re.Pattern[str]
     max_len: int
+    # stop a name only as a word of their own, not inside an unknown word
+    # (经|疾控中心 stops, 商经局 does not)
+    token_stop_chars: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, rules: Rules) -> LeftBoundary:
         """The shared lexicon, checked."""
         lex = rules.load(FILE)
         return cls(frozenset(lex.words), frozenset(lex.tags), frozenset(lex.stop_chars),
-                   frozenset(lex.determiners), lex.quantifier, lex.max_len)
+                   frozenset(lex.determiners), lex.quantifier, lex.max_len, frozenset(lex.token_stop_chars))
 
     def extended(self, extra: Frozen) -> LeftBoundary:
         """This boundary plus a field's own ``tags``/``words``/``stop_chars``
         (a section checked against :data:`EXTRA`)."""
         return LeftBoundary(self.words | set(extra.words), self.tags | set(extra.tags),
                             self.stop_chars | set(extra.stop_chars), self.determiners,
-                            self.quantifier, self.max_len)
+                            self.quantifier, self.max_len, self.token_stop_chars)
 
     def quantifier_ends(self, body: str, start: int, end: int) -> list[int]:
         """End offsets of numeral + classifier spans in ``body[start:end]``."""
@@ -63,7 +67,7 @@ class LeftBoundary:
         if w in self.words or w in self.determiners:
             return None
         if len(w) == 1:
-            return None if w in self.stop_chars else tok.start
+            return None if w in self.stop_chars or w in self.token_stop_chars else tok.start
         if tok.tag is None:  # unknown word: jieba may have glued a particle to a name
             for i in range(min(upto, tok.end) - tok.start - 1, -1, -1):
                 if w[i] in self.stop_chars:
