@@ -193,15 +193,22 @@ print(script.detect_script(sys.argv[2]), "".join(sorted(script._traditional_only
 """
 
 
+def _expected_and_cache(tmp_path, chars) -> tuple:
+    """A file holding ``chars`` as this process computed them, to compare
+    with what a child process reads, and an empty cache folder for it."""
+    expected = tmp_path / "expected.txt"
+    expected.write_text("".join(sorted(chars)), encoding="utf-8")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    return expected, cache
+
+
 @pytest.mark.parametrize("corrupt", [False, True])
 def test_script_detection_with_the_cached_set_loads_no_converter(tmp_path, corrupt):
     pytest.importorskip("opencc_pyo3")
     from extractor.normalize import script
 
-    expected = tmp_path / "expected.txt"
-    expected.write_text("".join(sorted(script._traditional_only())), encoding="utf-8")  # computed here
-    cache = tmp_path / "cache"
-    cache.mkdir()
+    expected, cache = _expected_and_cache(tmp_path, script._traditional_only())
     args = (str(cache), "社区志愿者上门排查，发放口罩。", str(expected))
     first = _python(_SCRIPT_SETS, *args)  # computes the set and writes the cache
     (cached,) = cache.glob("extractor-script-*.marshal")
@@ -229,10 +236,7 @@ def test_script_detection_caches_the_simplified_only_set(tmp_path):
     pytest.importorskip("opencc_pyo3")
     from extractor.normalize import script
 
-    expected = tmp_path / "expected.txt"
-    expected.write_text("".join(sorted(script._simplified_only())), encoding="utf-8")  # computed here
-    cache = tmp_path / "cache"
-    cache.mkdir()
+    expected, cache = _expected_and_cache(tmp_path, script._simplified_only())
     args = (str(cache), "社區志願者上門排查，發放口罩。", str(expected))
     assert _python(_SIMPLIFIED_SET, *args) == "traditional True 1"  # computed, cached
     assert len(list(cache.glob("extractor-script-*s2t*.marshal"))) == 1

@@ -20,7 +20,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Callable
 
 from extractor.analysis import Analysis, Dropped
 from extractor.document import Context, Record
@@ -349,7 +349,9 @@ def screen(body: str, sent: Span, trigs: list[Trigger], lex: Lexicon) -> tuple[l
     cancel = min((m.start() + sent.start for p in lex.cancel_before for m in p.finditer(text)), default=-1)
     kept: list[Trigger] = []
     dropped: list[Dropped] = []
-    off_topic = bool(lex.topic_bound) and lex.topic_re is not None and not lex.topic_re.search(text)
+    # the sentence is searched for its topic only when it holds a bound word
+    off_topic = (lex.topic_re is not None and any(body[t.start:t.end] in lex.topic_bound for t in trigs)
+                 and not lex.topic_re.search(text))
     for t in trigs:
         named = in_name(t)
         if t.start < cancel:
@@ -405,6 +407,18 @@ def _negated(body: str, floor: int, t: Trigger, lex: Lexicon) -> bool:
 # resolving
 
 
+def long_sentence_parts(sent: Span, max_len: int, clauses_of: Callable[[Span], list[Span]]
+                        ) -> tuple[list[Span] | None, list[int] | None]:
+    """The clauses of a sentence longer than ``max_len`` and their start
+    offsets, as :func:`evidence_span` takes them from a caller with many
+    triggers in one sentence; (None, None) for a sentence within the bound,
+    whose evidence is the sentence itself."""
+    if sent.end - sent.start <= max_len:
+        return None, None
+    parts = clauses_of(sent)
+    return parts, [c.start for c in parts]
+
+
 def evidence_span(body: str, sent: Span, t: Trigger, max_len: int,
                   parts: list[Span] | None = None, starts: list[int] | None = None) -> Span:
     """The sentence; or, when it is longer than ``max_len``, the run of its
@@ -446,8 +460,7 @@ def group_records(doc: Analysis, sent: Span, trigs: list[Trigger], lex: Lexicon)
     run of adjacent clauses naming that type (see :func:`_mentions`)."""
     body = doc.body
     groups: dict[tuple[int, int, str, int], list[Trigger]] = {}
-    parts = doc.clauses(sent) if sent.end - sent.start > lex.max_sentence else None
-    starts = [c.start for c in parts] if parts else None
+    parts, starts = long_sentence_parts(sent, lex.max_sentence, doc.clauses)
     mention = _mentions(doc, sent, trigs) if lex.record_per == "clause_run" else [0] * len(trigs)
     for t, m in zip(trigs, mention):
         span = evidence_span(body, sent, t, lex.max_sentence, parts, starts)

@@ -54,7 +54,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping
 
 from ..document import Mention, Record
-from ..fields.activities import Trigger, evidence_span
+from ..fields.activities import Trigger, evidence_span, long_sentence_parts
 from ..text.sentences import Span
 from .policy import ActivityPolicy, SpanPolicy
 
@@ -215,10 +215,7 @@ def _record(body: str, pred: ClausePrediction, slug: str, max_sentence: int,
     document's :meth:`~extractor.analysis.Analysis.clauses`) gives a long
     sentence's clauses already split, so nothing splits them again."""
     c, sent = pred.clause, pred.sentence
-    parts = starts = None
-    if clauses_of is not None and sent.end - sent.start > max_sentence:
-        parts = clauses_of(sent)
-        starts = [p.start for p in parts]
+    parts, starts = long_sentence_parts(sent, max_sentence, clauses_of) if clauses_of else (None, None)
     ev = evidence_span(body, sent, Trigger(c.start, c.end, slug), max_sentence, parts, starts)
     return Record(activity_type=slug, trigger=body[c.start:c.end], trigger_start=c.end - 1,
                   sentence=body[ev.start:ev.end], start=ev.start, end=ev.end, source="model",
