@@ -314,8 +314,11 @@ class UnitExtractor:
             return start
         first = toks[token_index(toks, start)]
         tag = SEGMENTER.tag(stopper)
-        verb_first = ((len(stopper) > 1 and tag in self.adverb_tags)
-                      or (tag in self.prep_tags and first.tag in self.verb_tags))
+        # a proper noun is the name's own first word whatever stands before
+        # it (仅次于|金银潭医院: 金银 is no verb)
+        verb_first = first.tag not in self.proper_tags and (
+            (len(stopper) > 1 and tag in self.adverb_tags)
+            or (tag in self.prep_tags and first.tag in self.verb_tags))
         return first.end if verb_first and first.end <= head_start else start
 
     def _named_modifier(self, toks: list[Token], start: int, head_start: int) -> int:
