@@ -43,6 +43,7 @@ FILE = RuleFile("units.yaml", Section({
     "media_heads": Words(1), "credits": ListOf(Regex(groups=frozenset({"name"}))),
     "inner_phrases": opt(Words(), []),
     "media_suffixes": opt(Words(), []),
+    "titled_media": opt(ListOf(Regex(groups=frozenset({"name"}))), []),
 }))
 # The role of a unit named as an article's source or credit (never an actor).
 CREDIT = "credit"
@@ -61,6 +62,19 @@ class Candidate:
     quantified: bool  # a numeral + classifier stands just before it (17支扫楼队)
     proper: bool = True  # its modifier has a proper part (see proper_heads)
     inner: bool = False  # strictly inside a longer candidate
+
+
+class _Frames:
+    """Patterns that name a medium in a group ``name`` (and maybe ``name2``),
+    with the role their units get."""
+
+    def __init__(self, patterns: list[re.Pattern[str]], role: str):
+        self.patterns = patterns
+        self.role = role
+        # the words a frame cannot lack (讯|消息, 记者|通讯员, 报道…): most bodies lack those of most frames
+        self.needs = [required_words(p) for p in patterns]
+        # each frame searched only near the words it requires (讯|消息), where it can be exact
+        self.scans = [NearWordScan.build(p) or p for p in patterns]
 
 
 class UnitExtractor:
@@ -122,11 +136,9 @@ class UnitExtractor:
             f"(?:{alternation(sub.suffixes)})"
             + (f"(?!{alternation(sub.not_followed_by)})" if sub.not_followed_by else ""))
         media = f"(?:{alternation(lex.media_heads)})"
-        self.credits = [re.compile(p.pattern.replace("{media}", media), re.M) for p in lex.credits]
-        # the words a credit frame cannot lack (讯|消息, 记者|通讯员, 报道…): most bodies lack those of most frames
-        self._credit_needs = [required_words(p) for p in self.credits]
-        # each frame searched only near the words it requires (讯|消息), where it can be exact
-        self._credit_scans = [NearWordScan.build(p) or p for p in self.credits]
+        self.credits = _Frames([re.compile(p.pattern.replace("{media}", media), re.M) for p in lex.credits],
+                               CREDIT)
+        self.titled_media = _Frames(list(lex.titled_media), MEDIA)
 
     # ------------------------------------------------------------ public
     def __call__(self, body: str, ctx: Context | None = None) -> list[Mention]:
@@ -145,7 +157,10 @@ class UnitExtractor:
             for m in found:
                 if self.media_end.search(m.text):
                     m.role = MEDIA
-        return sorted(found + self._credits(doc.body, found), key=lambda m: (m.start, m.end))
+        # a paper in title marks named in the text (《大公报》) is a medium;
+        # one named as the article's source or credit never acts
+        found += self._framed(doc.body, found, self.titled_media)
+        return sorted(found + self._framed(doc.body, found, self.credits), key=lambda m: (m.start, m.end))
 
     def _sub_units(self, doc: Analysis, found: list[Mention], runs: list[tuple[int, int]]) -> list[Mention]:
         """A sub-unit written right after its parent (城管局市政所, 卫健委疾控科):
@@ -179,17 +194,18 @@ class UnitExtractor:
         return out
 
 
-    def _credits(self, body: str, found: list[Mention]) -> list[Mention]:
-        """Media named in a source or credit frame (来源:X网, X讯, X记者), as
-        units with role ``credit``: a unit already found on that span takes
-        the role, and a name found elsewhere keeps its canonical value."""
+    def _framed(self, body: str, found: list[Mention], frames: _Frames) -> list[Mention]:
+        """Media named in a frame (a source or credit frame: 来源:X网, X讯,
+        X记者; a paper's title: 《X报》), as units with the frames' role: a
+        unit already found on that span takes the role, and a name found
+        elsewhere keeps its canonical value."""
         at = {(m.start, m.end): m for m in found}
         taken = bytearray(len(body) + 1)
         for m in found:
             taken[m.start:m.end] = b"\1" * (m.end - m.start)
         canon = {m.text: m.value for m in found}
         out: list[Mention] = []
-        for pattern, needs, scan in zip(self.credits, self._credit_needs, self._credit_scans):
+        for pattern, needs, scan in zip(frames.patterns, frames.needs, frames.scans):
             if not may_match(needs, body):
                 continue
             for m in scan.finditer(body):
@@ -198,13 +214,13 @@ class UnitExtractor:
                         continue
                     s, e = m.span(group)
                     if (s, e) in at:
-                        at[s, e].role = CREDIT
+                        at[s, e].role = frames.role
                     if any(taken[s:e]) or body[s:e] in self.generic_names:
                         continue
                     taken[s:e] = b"\1" * (e - s)
                     text = body[s:e]
                     out.append(Mention(field=self.field, text=text, value=canon.get(text, text), start=s, end=e,
-                                       role=CREDIT))
+                                       role=frames.role))
         return out
 
     @staticmethod

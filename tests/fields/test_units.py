@@ -41,9 +41,12 @@ def check_case(mentions: list[Mention], expect: dict) -> None:
         assert len(shared) == 1, f"{group} carry {shared}"
     for word in expect.get("absent", []):
         assert word not in values and word not in by_text, word
+    roles = {m.value: m.role for m in mentions}
+    for value, role in expect.get("roles", {}).items():
+        assert roles.get(value) == role, f"{value}: role {roles.get(value)!r}"
 
 
-@pytest.mark.parametrize("case", cases("units", expect=("values", "groups?", "absent?"), inputs=("text",)))
+@pytest.mark.parametrize("case", cases("units", expect=("values", "groups?", "absent?", "roles?"), inputs=("text",)))
 def test_case(extract, case):
     body = unicodedata.normalize("NFKC", case["text"])
     mentions = extract(body, Context())
