@@ -261,6 +261,8 @@ class UnitExtractor:
                    m: re.Match[str], run_start: int, named_ends: set[int] = frozenset()) -> Candidate | None:
         e = m.end()
         i = ends.get(e)
+        if len(m.group()) == 2 and m.group() in self.abbreviations and not self._begins_word(toks, m):
+            return None
         if i is None:
             i = self._split_head(toks, m)
         if i is None or not self._head_ok(toks[i], m.group(), e):
@@ -298,6 +300,16 @@ class UnitExtractor:
         if c.head in self.proper_heads and start < m.start():
             c.proper = self._proper(body, toks, start, m.start())
         return c
+
+    @staticmethod
+    def _begins_word(toks: list[Token], m: re.Match[str]) -> bool:
+        """Whether a two-character name that stands alone (港大, 中大) begins
+        a word or lies inside the word that holds its end (市纪委, 人大|代表
+        of 人大代表): never the end of one word and the start of the next
+        (香港|大部分, 其中|大部分); two characters are too common a string
+        to trust across a word's edge."""
+        holder = toks[token_index(toks, m.end() - 1)]
+        return holder.start <= m.start() or toks[token_index(toks, m.start())].start == m.start()
 
     def _inner_phrase(self, body: str, start: int, floor: int) -> int | None:
         """The start of an ``inner_phrases`` entry that a name starting at
@@ -341,14 +353,17 @@ class UnitExtractor:
         """A name that stands alone (国务院, 党中央, 特区政府) keeps on its left
         only words that can name something: places and organizations, an
         administrative character, nouns and unknown words of two or more
-        characters (香港特区政府, 市纪委, 全国人大);
+        characters (香港特区政府, 市纪委, 全国人大, 新冠|肺炎疫情联防联控机制);
         the first other word and all before it are no part of it
-        (经|国务院, 宣传|党中央, 整个|特区政府)."""
-        i = token_index(toks, head_start) - 1
+        (经|国务院, 宣传|党中央, 整个|特区政府). An unknown word right before
+        the name is none of it either: there jieba glues a verb, a time or a
+        particle to a character of its own (王称|港府, 今早|立法会, 同场|医管局)."""
+        head = token_index(toks, head_start)
+        i = head - 1
         while i >= 0 and toks[i].start >= start:
             t = toks[i]
             if not (t.tag in self.proper_tags or t.word in self.proper_chars
-                    or (len(t.word) > 1 and t.tag in (None, "n", "nt", "nz"))):
+                    or (len(t.word) > 1 and (t.tag in ("n", "nt", "nz") or t.tag is None and i < head - 1))):
                 return t.end
             i -= 1
         return start
