@@ -46,6 +46,8 @@ FILE = RuleFile("activities.yaml", Section({
     "max_sentence": opt(Int(0), 200),
     "record_per": opt(Choice("sentence", "clause_run"), "sentence"),
     "summary_words": opt(Words(), []),
+    "manner_words": opt(Words(), []),
+    "manner_window": opt(Int(0, 40), 12),
     "retype": opt(ListOf(Section({"verbs": Words(1), "objects": MapOf(Words(1), min_items=1),
                                   "window": Int(1), "stop": opt(Words(), [])})), []),
 }))
@@ -87,6 +89,8 @@ class Lexicon:
     weak_confidence: float
     max_sentence: int
     summary_words: frozenset[str] = frozenset()
+    manner_words: frozenset[str] = frozenset()
+    manner_window: int = 12
     retype: tuple["Retype", ...] = ()
     record_per: str = "sentence"
     # Generic words (召开, 成立, 印发) that name epidemic or community work
@@ -138,6 +142,8 @@ def load_lexicon(rules: Rules) -> Lexicon:
         weak_confidence=lex.weak_confidence,
         max_sentence=lex.max_sentence,
         summary_words=_summary_words(rules, lex, literal_kind),
+        manner_words=_manner_words(rules, lex, literal_kind),
+        manner_window=lex.manner_window,
         retype=_retype(rules, lex, labels),
         record_per=lex.record_per,
         **_topic_bound(rules, non_work.topic_bound, literal_kind),
@@ -172,6 +178,13 @@ def _summary_words(rules: Rules, lex: Any, literal_kind: dict[str, Any]) -> froz
         if not any(slug for slug, _ in literal_kind.get(w, [])):
             raise rules.fail(FILE.name, w, f"summary word {w!r} is not a trigger word")
     return frozenset(map(str, lex.summary_words))
+
+
+def _manner_words(rules: Rules, lex: Any, literal_kind: dict[str, Any]) -> frozenset[str]:
+    for w in lex.manner_words:
+        if not any(slug and weak for slug, weak in literal_kind.get(w, [])):
+            raise rules.fail(FILE.name, w, f"manner word {w!r} is not a weak trigger word")
+    return frozenset(map(str, lex.manner_words))
 
 
 def _taxonomy(rules: Rules, labels: Any) -> Any:
@@ -373,6 +386,11 @@ def screen(body: str, sent: Span, trigs: list[Trigger], lex: Lexicon) -> tuple[l
     objects = [t for t in kept if t.weak and any(
         not o.weak and o.slug != t.slug and 0 <= t.start - o.end <= 1 and body[o.end:t.start] in ("", "的")
         for o in kept)]
+    # A manner word (入户) before a strong trigger of another type in the
+    # same clause is how that work was done (入户为群众做核酸检测采样).
+    objects += [t for t in kept if t not in objects and body[t.start:t.end] in lex.manner_words and any(
+        not o.weak and o.slug != t.slug and 0 <= o.start - t.end <= lex.manner_window
+        and not _CLAUSE_BREAK.search(body, t.end, o.start) for o in kept)]
     if objects:
         dropped += [Dropped(t, sent, "object", False) for t in objects]
         gone_objects = set(objects)

@@ -208,6 +208,9 @@ BROKEN = {
     "topic-bound-non-trigger": ("  topic_bound:\n    words: [招募,", "  topic_bound:\n    words: [招幕, 招募,",
                                 "    words: [招幕,",
                                 "is no trigger word"),
+    # a manner word must be a weak trigger: a strong one names work of its own
+    "manner-word-not-weak": ("manner_words: [入户,", "manner_words: [排查, 入户,", "manner_words: [排查,",
+                             "is not a weak trigger word"),
 }
 
 
