@@ -283,6 +283,11 @@ def find_triggers(body: str, lex: Lexicon) -> list[Trigger]:
         for m in pat.finditer(body):
             if m.end() > m.start() and code not in owner[m.start():m.end()] and not inside[m.start()]:
                 phrases.append(Trigger(m.start(), m.end(), slug))
+    # Phrases compete as words do: one inside a longer phrase of another
+    # type is part of it (提供了多批防疫物资|援助: aid, no delivery of its own).
+    phrases = [p for p in phrases if not any(
+        q.slug != p.slug and q.start <= p.start and p.end <= q.end and q.end - q.start > p.end - p.start
+        for q in phrases)]
     # A word of another type in a phrase's gap is its object or place
     # (维持采集点排队秩序 keeps order: no testing of its own).
     gap = bytearray(len(body))
