@@ -284,10 +284,10 @@ def find_triggers(body: str, lex: Lexicon) -> list[Trigger]:
             if m.end() > m.start() and code not in owner[m.start():m.end()] and not inside[m.start()]:
                 phrases.append(Trigger(m.start(), m.end(), slug))
     # Phrases compete as words do: one inside a longer phrase of another
-    # type is part of it (提供了多批防疫物资|援助: aid, no delivery of its own).
-    phrases = [p for p in phrases if not any(
-        q.slug != p.slug and q.start <= p.start and p.end <= q.end and q.end - q.start > p.end - p.start
-        for q in phrases)]
+    # type is part of it (提供了多批防疫物资|援助: aid, no delivery of its own),
+    # and one whose last word is the start of a word of another type is that
+    # word's (提供了一批医疗物资|援助: the aid, 物资援助, heads the phrase).
+    phrases = _uncontested(phrases, chosen, len(body))
     # A word of another type in a phrase's gap is its object or place
     # (维持采集点排队秩序 keeps order: no testing of its own).
     gap = bytearray(len(body))
@@ -301,6 +301,32 @@ def find_triggers(body: str, lex: Lexicon) -> list[Trigger]:
 
     chosen = [t for t in chosen if t.slug is None or not in_a_gap(t)]
     return sorted((t for t in chosen + phrases if t.slug is not None), key=lambda t: (t.start, t.end))
+
+
+def _uncontested(phrases: list[Trigger], words: list[Trigger], size: int) -> list[Trigger]:
+    """The phrases not inside a longer phrase of another type, and not
+    ending inside a word of another type that starts within them. Linear in
+    the phrases: a phrase's rivals start at most the longest phrase's length
+    before it, and the words never overlap (:func:`_longest_first`)."""
+    word_at = [0] * size
+    for i, t in enumerate(words):
+        if t.slug is not None:
+            word_at[t.start:t.end] = [i + 1] * (t.end - t.start)
+    by_start = sorted(phrases, key=lambda t: t.start)
+    starts = [t.start for t in by_start]
+    longest = max((t.end - t.start for t in phrases), default=0)
+    out = []
+    for p in phrases:
+        w = word_at[p.end - 1]
+        if w and words[w - 1].slug != p.slug and p.start < words[w - 1].start and words[w - 1].end > p.end:
+            continue
+        lo = bisect.bisect_left(starts, p.end - longest)
+        hi = bisect.bisect_right(starts, p.start)
+        if any(q.slug != p.slug and p.end <= q.end and q.end - q.start > p.end - p.start
+               for q in by_start[lo:hi]):
+            continue
+        out.append(p)
+    return out
 
 
 def retype(body: str, trigs: list[Trigger], lex: Lexicon) -> list[Trigger]:
