@@ -43,7 +43,7 @@ FILE = RuleFile("units.yaml", Section({
     "media_heads": Words(1), "credits": ListOf(Regex(groups=frozenset({"name"}))),
     "inner_phrases": opt(Words(), []),
     "media_suffixes": opt(Words(), []),
-    "titled_media": opt(ListOf(Regex(groups=frozenset({"name"}))), []),
+    "media_frames": opt(ListOf(Regex(groups=frozenset({"name"}))), []),
 }))
 # The role of a unit named as an article's source or credit (never an actor).
 CREDIT = "credit"
@@ -136,9 +136,9 @@ class UnitExtractor:
             f"(?:{alternation(sub.suffixes)})"
             + (f"(?!{alternation(sub.not_followed_by)})" if sub.not_followed_by else ""))
         media = f"(?:{alternation(lex.media_heads)})"
-        self.credits = _Frames([re.compile(p.pattern.replace("{media}", media), re.M) for p in lex.credits],
-                               CREDIT)
-        self.titled_media = _Frames(list(lex.titled_media), MEDIA)
+        frames = lambda patterns: [re.compile(p.pattern.replace("{media}", media), re.M) for p in patterns]
+        self.credits = _Frames(frames(lex.credits), CREDIT)
+        self.media_frames = _Frames(frames(lex.media_frames), MEDIA)
 
     # ------------------------------------------------------------ public
     def __call__(self, body: str, ctx: Context | None = None) -> list[Mention]:
@@ -157,9 +157,9 @@ class UnitExtractor:
             for m in found:
                 if self.media_end.search(m.text):
                     m.role = MEDIA
-        # a paper in title marks named in the text (《大公报》) is a medium;
-        # one named as the article's source or credit never acts
-        found += self._framed(doc.body, found, self.titled_media)
+        # a medium named in the text (《大公报》, 据人民网报道) acts in its own
+        # sentence only; one named as the article's source or credit never acts
+        found += self._framed(doc.body, found, self.media_frames)
         return sorted(found + self._framed(doc.body, found, self.credits), key=lambda m: (m.start, m.end))
 
     def _sub_units(self, doc: Analysis, found: list[Mention], runs: list[tuple[int, int]]) -> list[Mention]:
