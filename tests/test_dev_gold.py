@@ -62,14 +62,14 @@ def test_hybrid_loses_nothing_to_the_rules(outdir, hybrid_outdir):
         assert hybrid[field].f1 >= rule[field].f1 - 0.01, (field, rule[field], hybrid[field])
 
 
-# F1 of the rule method (the suite's) on 2026-12-03 after the linking policy
+# F1 of the rule method (the suite's) on 2026-12-03, second session, after the linking policy
 # of issue 12 and the topic-bound activity words (closing note): a change that loses more than 0.02 on any
 # field of the seeds' gold or of dev-wide fails here.
 FIGURES = {
     "dev": {"dates": 1.000, "units": 0.980, "communities": 1.000, "headcounts": 1.000, "quantities": 1.000,
             "records": 0.809, "record_date": 0.909, "record_unit": 0.868, "record_community": 0.858, "record_headcount": 0.857},
     "dev-wide": {"dates": 0.935, "units": 0.798, "communities": 0.847, "headcounts": 0.889, "quantities": 0.908,
-                 "records": 0.654, "record_date": 0.901, "record_unit": 0.670, "record_community": 0.626, "record_headcount": 0.710},
+                 "records": 0.668, "record_date": 0.891, "record_unit": 0.660, "record_community": 0.616, "record_headcount": 0.697},
 }
 
 
