@@ -261,6 +261,7 @@ def _broken_rules(tmp_path, name: str, old: str, new: str) -> Rules:
     ("people.yaml", "served: [居民,", "served: [党员, 居民,", "both as"),
     ("people.yaml", "people_measures: [名, 位, 个, 人]", "people_measures: [名, 位, 个, 人, 尊]",
      "not a measure"),
+    ("people.yaml", "collectives: [群体]", "collectives: [群体, 团伙]", "is not a listed noun"),
 ])
 def test_bad_rules_fail_with_file_and_line(tmp_path, name, old, new, message):
     with pytest.raises(RuleError) as err:

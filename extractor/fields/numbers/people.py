@@ -51,9 +51,13 @@ def _right_noun(body: str, amount: Amount, pr: PeopleRules) -> _Noun | None:
     limit = start + pr.max_modifier + 8
     stop = _PHRASE_STOP.search(body, start, limit)
     window = body[start:stop.start() if stop else limit]
-    head = _head_noun(_nouns_in(window, pr))
+    found = _nouns_in(window, pr)
+    head = _head_noun(found)
     if head is None:
         return None
+    if head.group() in pr.collectives:
+        # 志愿者群体: the group is of the people named right before it
+        head = next((n for n in found if n.end() == head.start()), head)
     modifier = window[:head.start()]
     if "的" in modifier and pr.containers.search(modifier[:modifier.index("的")]):
         return _Noun("container", "", 0, inline)   # 3个单位的党员: counts units

@@ -50,6 +50,7 @@ PEOPLE = RuleFile("people.yaml", Section({
     "household_measures": Words(1), "context_chars": Int(1), "max_people_count": Int(1),
     "counted_without_measure": opt(Words(), []),
     "team_heads": opt(Words(), []), "team_measures": opt(Words(), []),
+    "collectives": opt(Words(), []),
 }))
 
 
@@ -80,6 +81,9 @@ class PeopleRules:
     # counted in team_measures (5个志愿者服务队) the number counts teams
     team_head: re.Pattern[str] | None = None
     team_measures: frozenset[str] = frozenset()
+    # nouns of a group that take the kind of a people noun right before them
+    # (志愿者群体 are volunteers; 特殊群体 alone are people served)
+    collectives: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -240,6 +244,7 @@ def load_people_rules(rules: Rules) -> PeopleRules:
         containers=re.compile(rf"(?:{_alt(data.containers)})$"),
         team_head=re.compile(_alt(data.team_heads)) if data.team_heads else None,
         team_measures=frozenset(data.team_measures),
+        collectives=frozenset(data.collectives),
         max_modifier=data.max_modifier_chars,
         # A people noun, then only filler words, up to the end of the text before the number.
         left_noun=re.compile(rf"(?P<noun>{nouns})[ ]?(?:(?:{fillers})[ ]?){{0,3}}$"),
@@ -252,4 +257,7 @@ def load_people_rules(rules: Rules) -> PeopleRules:
     for w in pr.adjacent_only:
         if w not in kind_of:
             raise rules.fail(PEOPLE.name, w, f"generic_adjacent_only entry {w!r} is not a listed noun")
+    for w in pr.collectives:
+        if w not in kind_of:
+            raise rules.fail(PEOPLE.name, w, f"collectives entry {w!r} is not a listed noun")
     return pr
