@@ -20,7 +20,8 @@ FILE = RuleFile("names.yaml", Section({
     "token_stop_chars": opt(Words(chars=1), []),
 }))
 # A field's own additions to the shared lexicon (communities.yaml).
-EXTRA = Section({"tags": opt(Words(), []), "words": opt(Words(), []), "stop_chars": opt(Words(chars=1), [])})
+EXTRA = Section({"tags": opt(Words(), []), "words": opt(Words(), []), "stop_chars": opt(Words(chars=1), []),
+                 "stop_word_starts": opt(Words(chars=1), [])})
 
 
 @dataclass
@@ -36,6 +37,9 @@ class LeftBoundary:
     # stop a name only as a word of their own, not inside an unknown word
     # (经|疾控中心 stops, 商经局 does not)
     token_stop_chars: frozenset[str] = frozenset()
+    # a word that begins with one of these stops a name, whatever its tag
+    # (communities only: 最小|行政村, while 最高人民法院 is a unit's name)
+    stop_word_starts: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, rules: Rules) -> LeftBoundary:
@@ -45,11 +49,12 @@ class LeftBoundary:
                    frozenset(lex.determiners), lex.quantifier, lex.max_len, frozenset(lex.token_stop_chars))
 
     def extended(self, extra: Frozen) -> LeftBoundary:
-        """This boundary plus a field's own ``tags``/``words``/``stop_chars``
-        (a section checked against :data:`EXTRA`)."""
+        """This boundary plus a field's own ``tags``/``words``/``stop_chars``/
+        ``stop_word_starts`` (a section checked against :data:`EXTRA`)."""
         return LeftBoundary(self.words | set(extra.words), self.tags | set(extra.tags),
                             self.stop_chars | set(extra.stop_chars), self.determiners,
-                            self.quantifier, self.max_len, self.token_stop_chars)
+                            self.quantifier, self.max_len, self.token_stop_chars,
+                            self.stop_word_starts | set(extra.stop_word_starts))
 
     def quantifier_ends(self, body: str, start: int, end: int) -> list[int]:
         """End offsets of numeral + classifier spans in ``body[start:end]``."""
@@ -64,7 +69,7 @@ class LeftBoundary:
         w = tok.word
         if w in keep:
             return tok.start
-        if w in self.words or w in self.determiners:
+        if w in self.words or w in self.determiners or w[0] in self.stop_word_starts:
             return None
         if len(w) == 1:
             return None if w in self.stop_chars or w in self.token_stop_chars else tok.start
