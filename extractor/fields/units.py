@@ -278,7 +278,7 @@ class UnitExtractor:
         start, stopper = self.boundary.scan(toks, j, m.start(), e, floor, self.internal, self.single)
         # a conjunction right after another name found in the run joins two
         # organizations (中央广播电视总台与国资委), not two nouns of one name
-        while stopper in self.conj and start - 1 not in named_ends:
+        while stopper in self.conj and not _ends_in_word_before(toks, start, named_ends):
             c = self._joined(toks, start, m.start())
             if c is None:
                 break
@@ -473,6 +473,17 @@ class UnitExtractor:
         p1 = set(self._place.findall(mid1))
         p2 = set(self._place.findall(mid2))
         return bool(p1 and p2 and p1 != p2)
+
+
+def _ends_in_word_before(toks: list[Token], start: int, named_ends: set[int]) -> bool:
+    """Whether a name found in the run ends in the word before the
+    conjunction that precedes ``start`` (中央广播电视总台|与; 中心小学|教师|和,
+    where jieba glued the name to the word after it)."""
+    k = token_index(toks, start - 1)
+    if k < 1:
+        return start - 1 in named_ends
+    left = toks[k - 1]
+    return any(left.start < end <= left.end for end in named_ends)
 
 
 def _ends_word(doc: Analysis, runs: list[tuple[int, int]], start: int, end: int) -> bool:
