@@ -141,8 +141,10 @@ def load_lexicon(rules: Rules) -> Lexicon:
         require_any=_alternation(non_work.require_any),
         weak_confidence=lex.weak_confidence,
         max_sentence=lex.max_sentence,
-        summary_words=_summary_words(rules, lex, literal_kind),
-        manner_words=_manner_words(rules, lex, literal_kind),
+        summary_words=_trigger_words(rules, lex.summary_words, literal_kind,
+                                     "summary word {!r} is not a trigger word"),
+        manner_words=_trigger_words(rules, lex.manner_words, literal_kind,
+                                    "manner word {!r} is not a weak trigger word", weak_only=True),
         manner_window=lex.manner_window,
         retype=_retype(rules, lex, labels),
         record_per=lex.record_per,
@@ -155,11 +157,8 @@ def _topic_bound(rules: Rules, section: Any, literal_kind: dict[str, Any]) -> di
     be a trigger word (a typo would bind nothing)."""
     if section is None:
         return {}
-    for w in section.words:
-        if not any(slug for slug, _ in literal_kind.get(str(w), [])):
-            raise rules.fail(FILE.name, w, f"topic_bound word {w!r} is no trigger word")
-    return {"topic_bound": frozenset(str(w) for w in section.words),
-            "topic_re": _alternation(section.topic)}
+    bound = _trigger_words(rules, section.words, literal_kind, "topic_bound word {!r} is no trigger word")
+    return {"topic_bound": bound, "topic_re": _alternation(section.topic)}
 
 
 def _retype(rules: Rules, lex: Any, labels: Any) -> tuple[Retype, ...]:
@@ -173,18 +172,15 @@ def _retype(rules: Rules, lex: Any, labels: Any) -> tuple[Retype, ...]:
     return tuple(out)
 
 
-def _summary_words(rules: Rules, lex: Any, literal_kind: dict[str, Any]) -> frozenset[str]:
-    for w in lex.summary_words:
-        if not any(slug for slug, _ in literal_kind.get(w, [])):
-            raise rules.fail(FILE.name, w, f"summary word {w!r} is not a trigger word")
-    return frozenset(map(str, lex.summary_words))
-
-
-def _manner_words(rules: Rules, lex: Any, literal_kind: dict[str, Any]) -> frozenset[str]:
-    for w in lex.manner_words:
-        if not any(slug and weak for slug, weak in literal_kind.get(w, [])):
-            raise rules.fail(FILE.name, w, f"manner word {w!r} is not a weak trigger word")
-    return frozenset(map(str, lex.manner_words))
+def _trigger_words(rules: Rules, words: Any, literal_kind: dict[str, Any], problem: str,
+                   weak_only: bool = False) -> frozenset[str]:
+    """``words`` (a list that qualifies trigger words), each checked to be a
+    trigger word, a weak one if ``weak_only``: a typo would qualify nothing.
+    ``problem`` is the error, with ``{!r}`` for the word."""
+    for w in words:
+        if not any(slug and (weak or not weak_only) for slug, weak in literal_kind.get(str(w), [])):
+            raise rules.fail(FILE.name, w, problem.format(w))
+    return frozenset(map(str, words))
 
 
 def _taxonomy(rules: Rules, labels: Any) -> Any:
