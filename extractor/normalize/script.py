@@ -8,6 +8,7 @@ import sys
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from ..text.jieba_dict import write_cache
 from .convert import CONFIG, backend_name, chars_to_simplified, to_traditional
@@ -58,16 +59,26 @@ def _traditional_only() -> frozenset[str]:
     With opencc-pyo3 the set is cached in the temporary folder, keyed by
     Python and the library file, so a process given only simplified text
     never loads OpenCC (0.1 s of its start-up)."""
-    path = _cache_path()
+    def changed_by_t2s() -> frozenset[str]:
+        simp = chars_to_simplified(_BLOCK)
+        if len(simp) != len(_BLOCK):
+            raise RuntimeError("OpenCC changed the length of a single-character conversion")
+        return frozenset(c for c, s in zip(_BLOCK, simp) if s != c)
+
+    return _cached_set(CONFIG, changed_by_t2s)
+
+
+def _cached_set(config: str, compute: Callable[[], frozenset[str]]) -> frozenset[str]:
+    """The character set ``compute`` finds with the converter ``config``,
+    read from its cache file when there is one, written there when opencc-pyo3
+    (the library the file's key names) computed it."""
+    path = _cache_path(config)
     if path is not None:
         cached = _read(path)
         if cached is not None:
             return cached
-    simp = chars_to_simplified(_BLOCK)
-    if len(simp) != len(_BLOCK):
-        raise RuntimeError("OpenCC changed the length of a single-character conversion")
-    found = frozenset(c for c, s in zip(_BLOCK, simp) if s != c)
-    if path is not None and backend_name() == "opencc-pyo3":  # the library the key names converted it
+    found = compute()
+    if path is not None and found and backend_name() == "opencc-pyo3":
         write_cache(path, "".join(sorted(found)))
     return found
 
@@ -115,16 +126,11 @@ def _simplified_only() -> frozenset[str]:
     Cached like :func:`_traditional_only` (its own file, same key): the
     first text with a traditional-only character would otherwise load the
     s2t converter and convert the whole block (0.1 s of every process)."""
-    path = _cache_path("s2t")
-    if path is not None:
-        cached = _read(path)
-        if cached is not None:
-            return cached
-    trad = to_traditional()("\n".join(_BLOCK)).split("\n")
-    if len(trad) != len(_BLOCK):
-        raise RuntimeError("OpenCC changed the length of a single-character conversion")
-    trad_only = _traditional_only()
-    found = frozenset(c for c, t in zip(_BLOCK, trad) if t != c and c not in trad_only)
-    if path is not None and found and backend_name() == "opencc-pyo3":
-        write_cache(path, "".join(sorted(found)))
-    return found
+    def changed_by_s2t() -> frozenset[str]:
+        trad = to_traditional()("\n".join(_BLOCK)).split("\n")
+        if len(trad) != len(_BLOCK):
+            raise RuntimeError("OpenCC changed the length of a single-character conversion")
+        trad_only = _traditional_only()
+        return frozenset(c for c, t in zip(_BLOCK, trad) if t != c and c not in trad_only)
+
+    return _cached_set("s2t", changed_by_s2t)
