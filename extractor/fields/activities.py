@@ -304,6 +304,8 @@ def _uncontested(phrases: list[Trigger], words: list[Trigger], size: int) -> lis
     ending inside a word of another type that starts within them. Linear in
     the phrases: a phrase's rivals start at most the longest phrase's length
     before it, and the words never overlap (:func:`_longest_first`)."""
+    if not phrases:
+        return phrases  # most documents: no map of the words to build
     word_at = [0] * size
     for i, t in enumerate(words):
         if t.slug is not None:
