@@ -18,6 +18,8 @@ FILE = RuleFile("names.yaml", Section({
     "quantifier": Regex(),
     "max_len": Int(2, 100),
     "token_stop_chars": opt(Words(chars=1), []),
+    "person_tags": opt(Words(), []),
+    "after_person_tags": opt(Words(), []),
 }))
 # A field's own additions to the shared lexicon (communities.yaml).
 EXTRA = Section({"tags": opt(Words(), []), "words": opt(Words(), []), "stop_chars": opt(Words(chars=1), []),
@@ -40,13 +42,19 @@ class LeftBoundary:
     # a word that begins with one of these stops a name, whatever its tag
     # (communities only: 最小|行政村, while 最高人民法院 is a unit's name)
     stop_word_starts: frozenset[str] = frozenset()
+    # a one-character word of these tags stops a name when a person's name
+    # (tags in person_tags) stands before it: a visit's verb (李克强|赴|中国疾控中心),
+    # while the single characters of an unknown place name go on (金|银|潭医院)
+    person_tags: frozenset[str] = frozenset()
+    after_person_tags: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, rules: Rules) -> LeftBoundary:
         """The shared lexicon, checked."""
         lex = rules.load(FILE)
         return cls(frozenset(lex.words), frozenset(lex.tags), frozenset(lex.stop_chars),
-                   frozenset(lex.determiners), lex.quantifier, lex.max_len, frozenset(lex.token_stop_chars))
+                   frozenset(lex.determiners), lex.quantifier, lex.max_len, frozenset(lex.token_stop_chars),
+                   person_tags=frozenset(lex.person_tags), after_person_tags=frozenset(lex.after_person_tags))
 
     def extended(self, extra: Frozen) -> LeftBoundary:
         """This boundary plus a field's own ``tags``/``words``/``stop_chars``/
@@ -54,7 +62,8 @@ class LeftBoundary:
         return LeftBoundary(self.words | set(extra.words), self.tags | set(extra.tags),
                             self.stop_chars | set(extra.stop_chars), self.determiners,
                             self.quantifier, self.max_len, self.token_stop_chars,
-                            self.stop_word_starts | set(extra.stop_word_starts))
+                            self.stop_word_starts | set(extra.stop_word_starts),
+                            self.person_tags, self.after_person_tags)
 
     def quantifier_ends(self, body: str, start: int, end: int) -> list[int]:
         """End offsets of numeral + classifier spans in ``body[start:end]``."""
@@ -101,7 +110,8 @@ class LeftBoundary:
             if tok.end <= floor:
                 return start, None
             at = self.cut(tok, tok.end, keep, ignore_tag=tokens[k + 1].word in glue)
-            if at is None:
+            if at is None or (len(tok.word) == 1 and tok.tag in self.after_person_tags and k
+                              and tokens[k - 1].tag in self.person_tags and tok.word not in keep):
                 return start, tok.word
             if end - max(at, floor) > self.max_len:
                 return start, None
