@@ -37,7 +37,7 @@ FILE = RuleFile("units.yaml", Section({
     "generic_modifiers": Words(), "prefix_only": ListOf(Regex()), "distinct_places": Regex(),
     "preposition_tags": Words(), "verb_tags": Words(), "extensions": Words(),
     "quoted_name_max": Int(0, 20), "other_team_heads": Words(1), "single_not_after": Words(chars=1),
-    "head_titles": Words(1),
+    "head_titles": Words(1), "head_title_deputy": opt(Words(1), []),
     "sub_units": opt(Section({"suffixes": Words(1), "stem_min": Int(1), "stem_max": Int(1),
                               "not_in_stem": Words(1), "not_followed_by": opt(Words(1), [])}), None),
     "media_heads": Words(1), "credits": ListOf(Regex(groups=frozenset({"name"}))),
@@ -115,6 +115,7 @@ class UnitExtractor:
         self.team_end = re.compile(f"(?:{alternation(w('task_force_heads') | w('other_team_heads'))})$")
         self.single_not_after = "".join(lex.single_not_after)
         self.head_titles = w("head_titles")
+        self.deputy = tuple(lex.head_title_deputy)
         self.alias_heads = w("task_force_heads") | w("alias_heads")
         self.weak_mods = w("weak_modifiers")
         self.generic_names = w("generic_names")
@@ -269,7 +270,7 @@ class UnitExtractor:
             return None
         if self.right_stop.match(body, e):
             return None
-        if m.group() in self.single and (self.single_right_stop.match(body, e)
+        if m.group() in self.single and ((self.single_right_stop.match(body, e) and not self._minister(toks, m))
                                          or m.start() and body[m.start() - 1] in self.single_not_after):
             return None
         j = token_index(toks, m.start())
@@ -300,6 +301,15 @@ class UnitExtractor:
         if c.head in self.proper_heads and start < m.start():
             c.proper = self._proper(body, toks, start, m.start())
         return c
+
+    def _minister(self, toks: list[Token], m: re.Match[str]) -> bool:
+        """Whether a one-character suffix and the title after it are the end
+        of one word that holds two characters or more before the suffix
+        (外交部长, 卫生署长): the word names the head of that body, which
+        is named (聂|局长 names a person only, 小组长 a post, 副大队长 a deputy)."""
+        t = toks[token_index(toks, m.start())]
+        return (m.start() - t.start >= 2 and not t.word.startswith(self.deputy)
+                and body_rest(t, m.end()) in self.head_titles)
 
     @staticmethod
     def _begins_word(toks: list[Token], m: re.Match[str]) -> bool:
@@ -394,8 +404,8 @@ class UnitExtractor:
         word = len(rest) >= 2 and SEGMENTER.tag(rest) is not None
         if len(m.group()) < 2:
             # a one-character suffix only before its own head's title (局|局长,
-            # 署|署长) or a member's (中央政治局|常委)
-            return k if word and (rest[0] == m.group() or rest in self.head_titles) else None
+            # 署|署长, 外交部|长) or a member's (中央政治局|常委)
+            return k if (word and (rest[0] == m.group() or rest in self.head_titles)) or self._minister(toks, m) else None
         return k if word or rest in self.boundary.stop_chars else None
 
     def _joined(self, toks: list[Token], start: int, head_start: int) -> int | None:
@@ -473,6 +483,11 @@ class UnitExtractor:
         p1 = set(self._place.findall(mid1))
         p2 = set(self._place.findall(mid2))
         return bool(p1 and p2 and p1 != p2)
+
+
+def body_rest(tok: Token, at: int) -> str:
+    """What of the token's word follows offset ``at``."""
+    return tok.word[at - tok.start:]
 
 
 def _ends_in_word_before(toks: list[Token], start: int, named_ends: set[int]) -> bool:
