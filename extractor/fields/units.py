@@ -239,7 +239,7 @@ class UnitExtractor:
             toks = doc.tokens(rs, re_)
             ends = {t.end: i for i, t in enumerate(toks)}
             quants = self.boundary.quantifier_ends(body, max(0, rs - 12), re_)
-            named_ends: set[int] = set()
+            named_ends: dict[int, int] = {}  # end -> start of the names found in the run
             pos = rs
             while (m := self.suffix_re.search(body, pos, re_)) is not None:
                 c = self._candidate(body, toks, ends, quants, m, rs, named_ends)
@@ -249,7 +249,7 @@ class UnitExtractor:
                 # (委员会) is still found.
                 pos = m.end() if c or m.end() in ends else m.start() + 1
                 if c:
-                    named_ends.add(c.end)
+                    named_ends[c.end] = c.start
                     if c.start == rs and c.stopper is None and self.quoted is not None:
                         q = self.quoted.search(body, max(0, rs - self.quoted_span), rs)
                         if q:
@@ -259,7 +259,7 @@ class UnitExtractor:
         return out
 
     def _candidate(self, body: str, toks: list[Token], ends: dict[int, int], quants: list[int],
-                   m: re.Match[str], run_start: int, named_ends: set[int] = frozenset()) -> Candidate | None:
+                   m: re.Match[str], run_start: int, named_ends: dict[int, int] | None = None) -> Candidate | None:
         e = m.end()
         i = ends.get(e)
         if len(m.group()) == 2 and m.group() in self.abbreviations and not self._begins_word(toks, m):
@@ -279,7 +279,7 @@ class UnitExtractor:
         start, stopper = self.boundary.scan(toks, j, m.start(), e, floor, self.internal, self.single)
         # a conjunction right after another name found in the run joins two
         # organizations (中央广播电视总台与国资委), not two nouns of one name
-        while stopper in self.conj and not _ends_in_word_before(toks, start, named_ends):
+        while stopper in self.conj and not _ends_in_word_before(toks, start, named_ends or {}):
             c = self._joined(toks, start, m.start())
             if c is None:
                 break
@@ -293,6 +293,13 @@ class UnitExtractor:
         start = self._drop_leading_verb(toks, start, stopper, m.start())
         if m.group() in self.abbreviations:
             start = self._named_modifier(toks, start, m.start())
+        # A name found right before this suffix is this one's stem when the
+        # scan stopped inside it (扬州市精神文明建设指导委员会|办公室: 指导
+        # stops names, not the one its own suffix ends); a name that stands
+        # alone after another one is not its part (公民党|立法会议员).
+        inner = named_ends.get(m.start()) if named_ends else None
+        if inner is not None and inner < start < m.start():
+            start = inner
         quantified = (floor > run_start and start == floor) or self._counted(body, start)
         c = Candidate(start, e, m.group(), m.start(), stopper, quantified)
         if c.head in self.one_word_generic and start < m.start():
@@ -490,7 +497,7 @@ def body_rest(tok: Token, at: int) -> str:
     return tok.word[at - tok.start:]
 
 
-def _ends_in_word_before(toks: list[Token], start: int, named_ends: set[int]) -> bool:
+def _ends_in_word_before(toks: list[Token], start: int, named_ends: dict[int, int]) -> bool:
     """Whether a name found in the run ends in the word before the
     conjunction that precedes ``start`` (中央广播电视总台|与; 中心小学|教师|和,
     where jieba glued the name to the word after it)."""
