@@ -156,8 +156,11 @@ class CommunityExtractor:
         tok = toks[i]
         if len(tok.word) > len(head) and self.not_words.search(tok.word):
             return None
-        if self.suffix_re.match(body, e):
-            return None  # 新康苑 of 新康苑小区: the longer name is the community
+        nxt = self.suffix_re.match(body, e)
+        if nxt and (nxt.end() in ends or nxt.end() == toks[-1].end):
+            # 新康苑 of 新康苑小区: the longer name is the community; a word
+            # that only begins with a suffix (胜利村|村民) is no longer name
+            return None
         if self.right_stop.match(body, e):
             return None
         j = token_index(toks, m.start())
@@ -167,6 +170,11 @@ class CommunityExtractor:
         counted = start == floor and floor > toks[0].start
         if stopper and len(stopper) > 1 and SEGMENTER.tag(stopper) in self.adverb_tags and start < m.start():
             start = toks[token_index(toks, start)].end  # 积极|投身社区: the verb goes too
+        if (stopper and len(stopper) == 2 and stopper[0] in self.admin_chars and start < m.start()
+                and body[start - 2:start] == stopper):
+            # jieba read a place's last character with the name's first as a
+            # word (木子店|镇长|岭关村, 区长|安社区): the name has that character
+            start -= 1
         start = self._trim(body, toks, j, start, m.start())
         start = self._residue(body, start, m.start())
         mod = body[start:m.start()]
