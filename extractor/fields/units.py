@@ -34,7 +34,8 @@ FILE = RuleFile("units.yaml", Section({
     "alias_heads": Words(), "abbreviations": Words(), "weak_modifiers": Words(), "proper_heads": Words(),
     "proper_tags": Words(), "proper_chars": Words(chars=1), "single_word_generic_heads": Words(),
     "single_word_generic_tags": Words(), "adverb_tags": Words(), "generic_names": Words(),
-    "generic_modifiers": Words(), "prefix_only": ListOf(Regex()), "distinct_places": Regex(),
+    "generic_modifiers": Words(), "kind_modifiers": opt(Words(), []), "department_heads": opt(Words(1), []),
+    "prefix_only": ListOf(Regex()), "distinct_places": Regex(),
     "preposition_tags": Words(), "verb_tags": Words(), "extensions": Words(),
     "quoted_name_max": Int(0, 20), "other_team_heads": Words(1), "single_not_after": Words(chars=1),
     "head_titles": Words(1), "head_title_deputy": opt(Words(1), []),
@@ -119,7 +120,10 @@ class UnitExtractor:
         self.alias_heads = w("task_force_heads") | w("alias_heads")
         self.weak_mods = w("weak_modifiers")
         self.generic_names = w("generic_names")
-        self.generic_mods = w("generic_modifiers")
+        # kinds of business are generic modifiers, but before a department's head
+        self.kind_mods = w("kind_modifiers")
+        self.generic_mods = w("generic_modifiers") | self.kind_mods
+        self.department_heads = w("department_heads")
         self.prefix_only = lex.prefix_only
         self.extensions = lex.extensions
         # places named in a task force's middle (驻A社区 vs 驻B社区) keep two forces apart
@@ -480,7 +484,7 @@ class UnitExtractor:
             return "abbrev" if c.head in self.abbreviations else None
         if c.head in self.single and self.not_org_stem.match(mod):
             return None
-        if only_made_of(mod, self.generic_mods):
+        if only_made_of(mod, self.generic_mods) and not (c.head in self.department_heads and mod in self.kind_mods):
             return None
         if only_made_of(mod, self.weak_mods):
             return "weak"
