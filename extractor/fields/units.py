@@ -39,6 +39,7 @@ FILE = RuleFile("units.yaml", Section({
     "preposition_tags": Words(), "verb_tags": Words(), "extensions": Words(),
     "quoted_name_max": Int(0, 20), "other_team_heads": Words(1), "single_not_after": Words(chars=1),
     "head_titles": Words(1), "head_title_deputy": opt(Words(1), []),
+    "unparented_team_verbs": opt(Words(1), []), "team_endings": opt(Words(chars=1), []),
     "sub_units": opt(Section({"suffixes": Words(1), "stem_min": Int(1), "stem_max": Int(1),
                               "not_in_stem": Words(1), "not_followed_by": opt(Words(1), [])}), None),
     "media_heads": Words(1), "credits": ListOf(Regex(groups=frozenset({"name"}))),
@@ -117,6 +118,8 @@ class UnitExtractor:
         self.single_not_after = "".join(lex.single_not_after)
         self.head_titles = w("head_titles")
         self.deputy = tuple(lex.head_title_deputy)
+        self.unparented = tuple(lex.unparented_team_verbs)
+        self.team_endings = tuple(lex.team_endings)
         self.alias_heads = w("task_force_heads") | w("alias_heads")
         self.weak_mods = w("weak_modifiers")
         self.generic_names = w("generic_names")
@@ -484,6 +487,8 @@ class UnitExtractor:
             return "abbrev" if c.head in self.abbreviations else None
         if c.head in self.single and self.not_org_stem.match(mod):
             return None
+        if self.unparented and mod.startswith(self.unparented) and c.head.endswith(self.team_endings):
+            return None  # 援鄂医疗队, 支援武汉医疗队: a team named without its parent
         if only_made_of(mod, self.generic_mods) and not (c.head in self.department_heads and mod in self.kind_mods):
             return None
         if only_made_of(mod, self.weak_mods):
