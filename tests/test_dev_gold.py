@@ -62,13 +62,13 @@ def test_hybrid_loses_nothing_to_the_rules(outdir, hybrid_outdir):
         assert hybrid[field].f1 >= rule[field].f1 - 0.01, (field, rule[field], hybrid[field])
 
 
-# F1 of the rule method (the suite's) on 2026-12-03, second session, after the linking policy
-# of issue 12 and the topic-bound activity words (closing note): a change that loses more than 0.02 on any
+# F1 of the rule method (the suite's) on 2026-12-03, third session, after the linking policy
+# of issue 12, the topic-bound activity words and the units' and communities' boundaries (closing notes): a change that loses more than 0.02 on any
 # field of the seeds' gold or of dev-wide fails here.
 FIGURES = {
     "dev": {"dates": 1.000, "units": 0.980, "communities": 1.000, "headcounts": 1.000, "quantities": 1.000,
             "records": 0.809, "record_date": 0.909, "record_unit": 0.868, "record_community": 0.858, "record_headcount": 0.857},
-    "dev-wide": {"dates": 0.935, "units": 0.802, "communities": 0.857, "headcounts": 0.929, "quantities": 0.916,
+    "dev-wide": {"dates": 0.935, "units": 0.810, "communities": 0.871, "headcounts": 0.929, "quantities": 0.916,
                  "records": 0.670, "record_date": 0.894, "record_unit": 0.660, "record_community": 0.617, "record_headcount": 0.716},
 }
 
