@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 import shlex
 import signal
 import sys
@@ -216,6 +217,10 @@ def _eval(args: argparse.Namespace) -> int:
     if not os.path.isdir(args.gold):
         raise FileNotFoundError(f"no gold folder {args.gold}: give --gold a folder of gold JSON files "
                                 "(the project's dev gold is in ../shared beside a developer's clone)")
+    # No tables would score as all zeros with exit 0, which reads as a result.
+    if not os.path.isdir(args.outdir) or not any(Path(args.outdir).glob("documents.*")):
+        raise FileNotFoundError(f"no tables in {args.outdir}: give eval a folder written by "
+                                "`extractor extract --out`")
     show = to_markdown if args.markdown else format_table
     if not args.halves:
         print(show(evaluate(args.outdir, args.gold)))

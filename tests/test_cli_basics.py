@@ -49,3 +49,15 @@ def test_make_run_installs_without_the_test_extras(tmp_path):
 
     assert installs("run") and not any("[test]" in line for line in installs("run"))
     assert any("[test]" in line for line in installs("test"))
+
+
+@pytest.mark.parametrize("make", [False, True], ids=["missing-folder", "folder-without-tables"])
+def test_eval_of_no_tables_is_an_error_not_zeros(tmp_path, make):
+    """A folder with no tables once scored all zeros with exit 0."""
+    out = tmp_path / "out"
+    if make:
+        out.mkdir()
+    proc = _run("eval", str(out), "--gold", str(REPO / "tests" / "example" / "gold"))
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("extractor: no tables in") and "Traceback" not in proc.stderr
+    assert proc.stdout == ""
