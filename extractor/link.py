@@ -33,13 +33,14 @@ from .fields import communities, units
 from .fields.names.cluster import entities
 from .fields.registry import record_fields
 from .ruleset import Rules
-from .rulespec import Choice, Either, Int, ListOf, MapOf, Number, RuleFile, Section, opt
+from .rulespec import Choice, Either, Int, ListOf, MapOf, Number, RuleFile, Section, Word, Words, opt
+from .text.numerals import NUMERAL
 from .text.patterns import alternation
 from .text.sentences import Span
 
 SCOPES = ("clause", "sentence", "paragraph_before", "paragraph_opening", "section", "article")
 PICKS = ("first", "subject", "after_trigger", "first_specific")
-CONDITIONS = ("title_names", "task_force", "says_generic")
+CONDITIONS = ("title_names", "task_force", "says_generic", "members_of")
 FILE = RuleFile("linking.yaml", Section({
     "arguments": MapOf(Section({
         "pick": Choice(*PICKS),
@@ -52,6 +53,7 @@ FILE = RuleFile("linking.yaml", Section({
     "main_unit_min": Int(1),
     "main_community_share": Number(0, 1),
     "task_force_min": Int(1),
+    "members": Section({"nouns": MapOf(Word(), min_items=1), "joined_by": Words(), "counted_by": Words(1)}),
 }))
 _SENT_FINAL = re.compile(r"[。!?;]")
 
@@ -91,6 +93,8 @@ class Linker:
         # A community suffix written alone (在社区, 小区居民): the record's text
         # refers to a community without naming it.
         self.generic = re.compile(alternation(rules.load(communities.FILE).suffixes))
+        self.members = _Members(dict(lex.members.nouns), frozenset(lex.members.joined_by),
+                                re.compile(rf"{NUMERAL}\s*[多余]?\s*(?:{alternation(lex.members.counted_by)})$"))
         self.fields = record_fields()
         self.policies: dict[str, Policy] = {}
         for f in self.fields:
@@ -130,7 +134,7 @@ class Linker:
             # is one paragraph, and scanning it once per record is quadratic.
             spans = {"clause": _clause_of(doc, rec), "sentence": Span(rec.start, rec.end)}
             context = _Context(title, para, sections[pi], article, forms, self.task_force,
-                               body[rec.start:rec.end], self.generic)
+                               body[rec.start:rec.end], self.generic, self.members)
             for f in self.fields:
                 policy = self.policies[f.name]
                 found = self._value(f.name, policy, spans, trigger_at, context)
@@ -253,6 +257,16 @@ class _Context:
     task_force: tuple[str, ...] = ()
     text: str = ""                       # the record's evidence sentence
     generic: re.Pattern[str] | None = None
+    members: "_Members | None" = None
+
+
+@dataclass(frozen=True)
+class _Members:
+    """How a sentence refers back to a team through its members (linking.yaml ``members``)."""
+
+    nouns: dict[str, str]         # member noun -> the ending of its team's name
+    joined_by: frozenset[str]     # what may stand right before a member noun alone
+    counted: re.Pattern[str]      # a count ending right before the noun
 
 
 def _value_of(found: Mention | str) -> str:
@@ -276,7 +290,35 @@ def _says_generic(found: Mention | str, ctx: _Context) -> bool:
     return ctx.generic is not None and bool(ctx.generic.search(ctx.text))
 
 
-_HOLDS = {"title_names": _title_names, "task_force": _task_force, "says_generic": _says_generic}
+def _members_of(found: Mention | str, ctx: _Context) -> bool:
+    """The record's sentence refers back to members of the value's team: of
+    its own kind (巡逻队员 for 疫情防控巡逻队) or standing alone (队员们).
+    排查队员 are not members of a 医疗队, and counted members (1000多名医疗
+    队员) are a group the sentence introduces, not the team named before."""
+    members, value, text = ctx.members, _value_of(found), ctx.text
+    if members is None:
+        return False
+    for noun, head in members.nouns.items():
+        if not value.endswith(head) or noun not in text:
+            continue
+        kind = value[:-len(head)][-2:]
+        for phrase in ((kind + noun,) if kind else ()) + (noun,):
+            at = text.find(phrase)
+            while at >= 0:
+                before = text[max(0, at - 12):at]
+                if not members.counted.search(before) and (
+                        phrase != noun or not before or not _is_han(before[-1]) or before[-1] in members.joined_by):
+                    return True
+                at = text.find(phrase, at + 1)
+    return False
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+_HOLDS = {"title_names": _title_names, "task_force": _task_force, "says_generic": _says_generic,
+          "members_of": _members_of}
 
 
 _CLAUSE_START = set(",.。!?;:、\n\"“”'()")
