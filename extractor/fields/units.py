@@ -310,8 +310,10 @@ class UnitExtractor:
         quantified = (floor > run_start and start == floor) or self._counted(body, start)
         c = Candidate(start, e, m.group(), m.start(), stopper, quantified)
         if c.head in self.one_word_generic and start < m.start():
+            # one common word before the head (培训|中心), or the whole name one
+            # common word of jieba's dictionary (新闻频道)
             t = toks[token_index(toks, start)]
-            c.proper = not (t.start == start and t.end == m.start() and t.tag in self.one_word_tags)
+            c.proper = not (t.start == start and t.end in (m.start(), e) and t.tag in self.one_word_tags)
         if c.head in self.proper_heads and start < m.start():
             c.proper = self._proper(body, toks, start, m.start())
         return c
