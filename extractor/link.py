@@ -34,7 +34,7 @@ from .fields.names.cluster import entities
 from .fields.registry import record_fields
 from .ruleset import Rules
 from .rulespec import Choice, Either, Int, ListOf, MapOf, Number, RuleFile, Section, Word, Words, opt
-from .text.numerals import NUMERAL
+from .text.numerals import CN_CHARS, NUMERAL
 from .text.patterns import alternation
 from .text.sentences import Span
 
@@ -94,7 +94,7 @@ class Linker:
         # refers to a community without naming it.
         self.generic = re.compile(alternation(rules.load(communities.FILE).suffixes))
         self.members = _Members(dict(lex.members.nouns), frozenset(lex.members.joined_by),
-                                re.compile(rf"{NUMERAL}\s*[多余]?\s*(?:{alternation(lex.members.counted_by)})$"))
+                                re.compile(rf"(?<![\d{CN_CHARS}]){NUMERAL}\s*[多余]?\s*(?:{alternation(lex.members.counted_by)})$"))
         self.fields = record_fields()
         self.policies: dict[str, Policy] = {}
         for f in self.fields:
