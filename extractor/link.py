@@ -363,11 +363,18 @@ def _subject(mentions: list[Mention], at: int) -> Mention | None:
 
 
 def _first_specific(mentions: list[Mention], at: int) -> Mention | None:
-    """The first, or the place named right after it inside it (X社区Y小区 → Y小区)."""
+    """The first, or the place named right after it inside it (X社区Y小区 →
+    Y小区), or the longest that starts with it (a building of the compound:
+    缤纷南郡小区8号楼 over 缤纷南郡小区)."""
     if not mentions:
         return None
     first = mentions[0]
-    nxt = mentions[1] if len(mentions) > 1 else None
+    for m in mentions[1:]:
+        if m.start != first.start:
+            break
+        if m.end > first.end:
+            first = m
+    nxt = next((m for m in mentions if m.start >= first.end), None)
     return nxt if nxt is not None and 0 <= nxt.start - first.end <= 1 else first
 
 

@@ -32,6 +32,7 @@ FILE = RuleFile("communities.yaml", Section({
     "suffixes": Words(1), "min_stem": Int(1), "short_form_min": Int(1), "not_community_words": Words(),
     "right_stop": Words(), "admin_suffixes": Words(), "generic_modifiers": Words(), "list_heads": Words(1),
     "list_closer": Regex(), "list_separators": Words(1), "max_item_len": Int(2, 30),
+    "buildings": Section({"number": Regex(0), "heads": Words(1), "counted_heads": Words(), "not_before": Words()}),
     "fused_after": Words(), "admin_chars": Words(chars=1), "date_marks": Words(chars=1),
 }))
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -81,6 +82,13 @@ class CommunityExtractor:
         self.enum_re = re.compile(f"(?:{item}(?:{self.sep_re.pattern}))+{item}")
         # what closes a list of communities: 等(十余个)小区
         self.etc_re = re.compile(f"{lex.list_closer.pattern}(?:{alternation(lex.list_heads)})")
+        b = lex.buildings
+        stop = f"(?!{alternation(b.not_before)})" if b.not_before else ""
+        counted = f"|(?:{alternation(b.counted_heads)}){stop}" if b.counted_heads else ""
+        heads = alternation(b.heads)
+        # an ordinal (第8座) is never a count; a bare number before a counted head may be
+        self.building_re = re.compile(f"第(?:{b.number.pattern})(?:{heads}|{alternation(b.counted_heads or b.heads)})"
+                                      f"|(?:{b.number.pattern})(?:(?:{heads}){counted})")
 
     # ------------------------------------------------------------ public
     def __call__(self, body: str, ctx: Context | None = None) -> list[Mention]:
@@ -93,19 +101,17 @@ class CommunityExtractor:
         found = self.find(doc)
         forms = self.resolve(body, found)
         self._short_forms(body, forms)
-        canon = cluster(forms, ClusterRules())
-        return mentions_from(forms, canon, body, self.field)
+        # buildings group among themselves: 缤纷南郡8号楼 is a form of
+        # 缤纷南郡小区8号楼, never of the compound 缤纷南郡小区
+        buildings = self._buildings(body, forms)
+        canon = cluster(forms, ClusterRules()) | cluster(buildings, ClusterRules())
+        return mentions_from(forms | buildings, canon, body, self.field)
 
     def _short_forms(self, body: str, forms: dict[str, Form]) -> None:
         """Occurrences of a named community without its suffix (金域华府 for
         金域华府小区) are forms of it, when that name has at least
         ``short_form_min`` characters and the occurrence stands on its own."""
-        taken = sorted(sp for f in forms.values() for sp in f.spans)
-        starts = [s for s, _ in taken]
-        reach, far = [], 0  # reach[i]: the furthest end among the first i+1 spans
-        for _, e in taken:
-            far = max(far, e)
-            reach.append(far)
+        starts, reach = _reach(sorted(sp for f in forms.values() for sp in f.spans))
         mods = {f.mod for f in forms.values() if f.head and len(f.mod) >= self.short_min}
         if not mods or len(mods) > MAX_GROUP:
             return
@@ -118,6 +124,38 @@ class CommunityExtractor:
                 continue  # inside a longer word
             form = forms.setdefault(m.group(), Form(m.group(), "", m.group(), "named"))
             form.spans.append((s, e))
+
+    def _buildings(self, body: str, forms: dict[str, Form]) -> dict[str, Form]:
+        """The buildings of named compounds (缤纷南郡小区8号楼, 丽晶花园6座),
+        communities of their own beside the compound; a building's number
+        alone later (8号楼) is a form of it when one compound has that building."""
+        numbers: set[str] = set()
+        out: dict[str, Form] = {}
+        for f in forms.values():
+            for s, e in list(f.spans):
+                b = self.building_re.match(body, e)
+                if b is None:
+                    continue
+                text = body[s:b.end()]
+                # 葵盛西邨第8座 and 葵盛西邨8座 are one building
+                form = out.setdefault(text, Form(text, b.group().lstrip("第"), f.text, "named"))
+                if (s, b.end()) not in form.spans:
+                    form.spans.append((s, b.end()))
+                numbers.add(b.group())
+        if not numbers:
+            return out
+        taken = sorted(sp for fs in (forms, out) for f in fs.values() for sp in f.spans)
+        starts, reach = _reach(taken)
+        for m in self.building_re.finditer(body):
+            if m.group() not in numbers:
+                continue
+            s, e = m.span()
+            k = bisect.bisect_right(starts, s)
+            if (k and reach[k - 1] > s) or (s and body[s - 1].isalnum() and not _CJK_CHAR.match(body[s - 1])):
+                continue  # inside a name already found, or part of a longer number (B8号楼)
+            form = out.setdefault(m.group(), Form(m.group(), m.group().lstrip("第"), "", "weak"))
+            form.spans.append((s, e))
+        return out
 
     @staticmethod
     def entities(mentions: list[Mention]) -> dict[str, list[str]]:
@@ -296,6 +334,15 @@ class CommunityExtractor:
             form = forms.setdefault(text, Form(text, f.head, text[: len(text) - len(f.head)], "named"))
             form.spans.append((f.start, f.end))
         return forms
+
+
+def _reach(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """The starts of sorted ``spans``, and reach[i]: the furthest end among the first i+1."""
+    reach, far = [], 0
+    for _, e in spans:
+        far = max(far, e)
+        reach.append(far)
+    return [s for s, _ in spans], reach
 
 
 def _items(m: re.Match[str], sep: re.Pattern[str]) -> list[tuple[int, int]]:
