@@ -85,10 +85,9 @@ class CommunityExtractor:
         b = lex.buildings
         stop = f"(?!{alternation(b.not_before)})" if b.not_before else ""
         counted = f"|(?:{alternation(b.counted_heads)}){stop}" if b.counted_heads else ""
-        heads = alternation(b.heads)
         # an ordinal (第8座) is never a count; a bare number before a counted head may be
-        self.building_re = re.compile(f"第(?:{b.number.pattern})(?:{heads}|{alternation(b.counted_heads or b.heads)})"
-                                      f"|(?:{b.number.pattern})(?:(?:{heads}){counted})")
+        self.building_re = re.compile(f"第(?:{b.number.pattern})(?:{alternation([*b.heads, *b.counted_heads])})"
+                                      f"|(?:{b.number.pattern})(?:(?:{alternation(b.heads)}){counted})")
 
     # ------------------------------------------------------------ public
     def __call__(self, body: str, ctx: Context | None = None) -> list[Mention]:
@@ -132,7 +131,7 @@ class CommunityExtractor:
         numbers: set[str] = set()
         out: dict[str, Form] = {}
         for f in forms.values():
-            for s, e in list(f.spans):
+            for s, e in f.spans:
                 b = self.building_re.match(body, e)
                 if b is None:
                     continue
