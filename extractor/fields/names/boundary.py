@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from extractor.ruleset import Rules
 from extractor.rulespec import Frozen, Int, Regex, RuleFile, Section, Words, opt
 
-from .segment import Token
+from .segment import SEGMENTER, Token
 
 FILE = RuleFile("names.yaml", Section({
     "tags": Words(),
@@ -87,7 +87,15 @@ class LeftBoundary:
                 if w[i] in self.stop_chars:
                     return tok.start + i + 1
             return tok.start
-        return None if tok.tag in self.tags else tok.start
+        if tok.tag in self.tags:
+            return None
+        # jieba's dictionary has compounds of a stop verb and a noun (符合国家,
+        # 服从组织, 深入基层): the name starts after the verb. Only a verb's: the
+        # role nouns of the list begin names' words (委员|会, 代表|大会)
+        for i in range(len(w) - 2, 1, -1):
+            if w[:i] in self.words and SEGMENTER.tag(w[:i]) in self.tags:
+                return tok.start + i
+        return tok.start
 
     def scan(self, tokens: list[Token], j: int, head_start: int, end: int, floor: int,
              keep: frozenset[str] = frozenset(), glue: frozenset[str] = frozenset()) -> tuple[int, str | None]:
