@@ -346,6 +346,36 @@ def test_features_with_and_without_lac(rules, lac):
     assert any(f.startswith("L=") for f in tagged[0])
 
 
+def test_word_features_are_jiebas_words_and_lattice(rules):
+    text = "市卫健委工作组到芳草社区为居民测温"
+    plain = Featurizer(Lexicons.from_rules(rules)).features(text)
+    worded = Featurizer(Lexicons.from_rules(rules), words=True).features(text)
+    assert not any(f.startswith(("wp=", "W=", "xB")) for f in sum(plain, []))
+    assert all(set(p) < set(w) for p, w in zip(plain, worded))
+    at = text.index("工作组")
+    assert {"wp=B3", "W=工作组"} <= set(worded[at]) and "wp=E3" in worded[at + 2]
+    assert "wt=Bn" in worded[at]                       # jieba's dictionary tag of 工作组
+    assert "xB2" in worded[at] and "xE2" in worded[at + 1]  # 工作, a dictionary word inside the word
+
+
+def test_a_recognizer_trained_with_words_reads_them(rules, tmp_path):
+    rows = [{"text": "市卫健委工作组到芳草社区测温", "spans": [[0, 7, "UNIT"], [8, 12, "COMMUNITY"]]},
+            {"text": "区公安分局民警在幸福社区值守", "spans": [[0, 5, "UNIT"], [8, 12, "COMMUNITY"]]},
+            {"text": "志愿者为居民送菜", "spans": []}] * 5
+    meta = crf_train(rows, tmp_path / "rec", Lexicons.from_rules(rules), words=True, max_iterations=30)
+    assert meta["words"] is True
+    rec = Recognizer(tmp_path / "rec")
+    assert rec.featurizer.words
+    spans = rec.predict("市卫健委工作组到芳草社区测温")
+    assert [(s.start, s.end, s.label) for s in spans] == [(0, 7, "UNIT"), (8, 12, "COMMUNITY")]
+    # a model trained before word features (no "words" in crf.json) reads none
+    meta_file = tmp_path / "rec" / "crf.json"
+    old = json.loads(meta_file.read_text(encoding="utf-8"))
+    del old["words"]
+    meta_file.write_text(json.dumps(old), encoding="utf-8")
+    assert not Recognizer(tmp_path / "rec").featurizer.words
+
+
 def test_lexicons_saved_with_the_model_round_trip(rules, tmp_path):
     lex = Lexicons.from_rules(rules)
     lex.save(tmp_path)

@@ -68,6 +68,34 @@ def test_each_difference_is_real(python, kind):
     assert any(rjieba.cut(t) != python.words(t) for t in DIFFERENCES[kind])
 
 
+@pytest.mark.parametrize("text", [t for ts in DIFFERENCES.values() for t in ts] + MIXED + PLAIN)
+def test_dictionary_lattice_is_jiebas_dag(rust, python, text):
+    assert rust.dictionary_words(text) == python.dictionary_words(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # every dictionary word, overlapping ones included, offsets into the text
+    ("中国疾控中心", {"中国", "疾控中心", "中心"}),
+    ("他在武汉市", {"武汉", "武汉市"}),
+    ("A栋中国人", {"中国", "国人"}),   # only runs of Chinese characters, offsets into the whole text
+    ("", set()),
+])
+def test_dictionary_lattice_lists_every_word(rust, text, expected):
+    spans = rust.dictionary_words(text)
+    assert {text[s:e] for s, e in spans} == expected
+    assert all(e - s >= 2 for s, e in spans) and spans == sorted(spans)
+
+
+def test_dictionary_lattice_survives_a_listing_out_of_order(rust):
+    backend = rust._load()
+    real = backend._cut_all
+    try:
+        backend._cut_all = lambda run: list(reversed(real(run)))  # not jieba-rs's order: redone by lookups
+        assert rust.dictionary_words("中国疾控中心") == [(0, 2), (2, 6), (4, 6)]
+    finally:
+        backend._cut_all = real
+
+
 def test_offsets_follow_the_body(rust):
     body = "前文。武汉市江汉区民意街道办事处1-11日组织"
     toks = rust.tokenize(body, 3, len(body))

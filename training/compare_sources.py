@@ -37,7 +37,7 @@ sys.path.insert(0, str(REPO))
 
 from extractor.model import RECOGNIZER  # noqa: E402
 from extractor.model.data import activity_examples, ner_examples, read_cluener  # noqa: E402
-from extractor.model.train import CRF_PARAMS, train_classifier, train_recognizer  # noqa: E402
+from extractor.model.train import CRF_PARAMS, USE_WORDS, train_classifier, train_recognizer  # noqa: E402
 
 RECOGNIZERS = {"hand": {"cluener": False}, "hand+cluener": {"cluener": True}}
 # name → (activity_examples arguments, whether the rules' triggers are hints)
@@ -48,7 +48,7 @@ CLASSIFIERS = {"labelled": ({"reviewed": False}, True), "labelled+reviewed": ({"
 def build_recognizer(name: str, folder: str) -> tuple[str, float]:
     """Train recognizer ``name`` into ``folder``; (name, seconds)."""
     t = time.perf_counter()
-    train_recognizer(list(ner_examples(**RECOGNIZERS[name])), Path(folder), **CRF_PARAMS)
+    train_recognizer(list(ner_examples(**RECOGNIZERS[name])), Path(folder), words=USE_WORDS, **CRF_PARAMS)
     return name, time.perf_counter() - t
 
 

@@ -10,7 +10,7 @@ probability, over its characters, of the label the CRF gave them: how sure
 the model is of every character of the span at once, at worst.
 
 A trained recognizer is a folder: ``ner.crfsuite`` (the CRF), ``crf.json``
-(labels, whether LAC features are used, training figures) and
+(labels, whether LAC and word features are used, training figures) and
 ``lexicons.json`` (features.py).
 """
 from __future__ import annotations
@@ -73,7 +73,7 @@ class Recognizer:
         self.meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
         self.uses_lac = bool(self.meta.get("lac"))
         self.labels = tuple(self.meta["labels"])
-        self.featurizer = Featurizer(Lexicons.load(folder))
+        self.featurizer = Featurizer(Lexicons.load(folder), words=bool(self.meta.get("words")))
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(folder / MODEL_FILE))
         self._lac = None
@@ -108,18 +108,19 @@ class Recognizer:
         return out
 
 
-def train(rows: Iterable[dict[str, Any]], folder: Path, lexicons: Lexicons, *, lac: Any = None,
+def train(rows: Iterable[dict[str, Any]], folder: Path, lexicons: Lexicons, *, lac: Any = None, words: bool = False,
           c1: float = 0.05, c2: float = 0.01, max_iterations: int = 150, min_freq: int = 2,
           lac_cache: dict[str, list[str]] | None = None) -> dict[str, Any]:
     """Train a recognizer on ``rows`` (``{"text", "spans": [[s, e, label]], "missing"?, "repeat"?}``;
     ``missing`` spans, CLUENER's companies, become ``COMPANY``) and save it in
     ``folder``. ``lac`` is a :class:`~extractor.model.lac.Lac` for a model with
-    LAC features, None for one without. L-BFGS is deterministic: the same
+    LAC features, None for one without; ``words`` gives it word features
+    (features.py). L-BFGS is deterministic: the same
     rows give the same model. Returns the figures written to crf.json."""
     import pycrfsuite
 
     folder.mkdir(parents=True, exist_ok=True)
-    feats = Featurizer(lexicons)
+    feats = Featurizer(lexicons, words=words)
     trainer = pycrfsuite.Trainer(verbose=False)
     labels: set[str] = set()
     t0 = time.perf_counter()
@@ -145,7 +146,7 @@ def train(rows: Iterable[dict[str, Any]], folder: Path, lexicons: Lexicons, *, l
                         "feature.minfreq": min_freq, "feature.possible_transitions": True})
     trainer.train(str(folder / MODEL_FILE))
     lexicons.save(folder)
-    meta = {"lac": lac is not None, "labels": sorted(labels), "sentences": n,
+    meta = {"lac": lac is not None, "words": words, "labels": sorted(labels), "sentences": n,
             "params": {"c1": c1, "c2": c2, "max_iterations": max_iterations, "min_freq": min_freq},
             "seconds": {"features": round(t1 - t0, 1), "train": round(time.perf_counter() - t1, 1)}}
     (folder / META_FILE).write_text(json.dumps(meta, indent=1, sort_keys=True), encoding="utf-8")

@@ -8,7 +8,7 @@ Two trainings, then one folder:
   corpora/train/labelled_sentences.jsonl (repeated ``HAND_REPEAT`` times)
   and, when ``USE_CLUENER``, ner_cluener.jsonl (CLUENER government +
   organization); features of features.py, with LAC tags when ``USE_LAC``
-  (lac.py). Saved in ``trained/recognizer/``.
+  (lac.py) and jieba's words when ``USE_WORDS``. Saved in ``trained/recognizer/``.
 - the clause classifier: spaCy's ``textcat_multilabel`` (config
   textcat.cfg, spaCy's own loop) on the train split of the hand-labelled
   labelled_clauses.jsonl and, when ``USE_REVIEWED``, that of the hand review
@@ -43,6 +43,9 @@ HOLDOUT_EVERY = 10
 # Whether the recognizer sees LAC's tags (chosen by benchmarks/methods.py:
 # see the README's model section for the figures behind it).
 USE_LAC = False
+# Whether the recognizer sees jieba's words and the dictionary's lattice
+# (features.py; chosen on CLUENER dev, see the README's model section).
+USE_WORDS = True
 # What the model learns from (chosen by training/compare_sources.py on
 # dev-wide's even half; see the README's model section):
 # CLUENER train beside the hand-labelled sentences, the hand-reviewed
@@ -87,7 +90,7 @@ def train(output: str | None = None, seed: int = 0, *, data: str | Path | None =
         if max_epochs is not None:
             params["max_iterations"] = min(params["max_iterations"], 10 * max_epochs)
         t0 = time.perf_counter()
-        rec_meta = train_recognizer(ner_rows, work / RECOGNIZER, lac=lac, **params)
+        rec_meta = train_recognizer(ner_rows, work / RECOGNIZER, lac=lac, words=USE_WORDS, **params)
         timings["recognizer"] = round(time.perf_counter() - t0, 1)
 
         nlp = spacy.load(best)
@@ -99,7 +102,7 @@ def train(output: str | None = None, seed: int = 0, *, data: str | Path | None =
             "examples": {"textcat": sizes, "recognizer": rec_meta["sentences"]},
             "data": {"cluener": USE_CLUENER, "hand_repeat": HAND_REPEAT, "reviewed_clauses": USE_REVIEWED,
                      "trigger_hints": USE_HINTS},
-            "recognizer": {"lac": lac, **params},
+            "recognizer": {"lac": lac, "words": USE_WORDS, **params},
             "performance": {"textcat": _scores(best)},
         }
         if out.exists():
@@ -138,9 +141,11 @@ def train_classifier(rows: list[dict[str, Any]], work: Path, seed: int = 0,
     return best, sizes
 
 
-def train_recognizer(rows: list[dict[str, Any]], folder: Path, *, lac: bool = False, **params: Any) -> dict[str, Any]:
+def train_recognizer(rows: list[dict[str, Any]], folder: Path, *, lac: bool = False, words: bool = False,
+                     **params: Any) -> dict[str, Any]:
     """Train the CRF recognizer on ``rows`` into ``folder`` with the rules'
-    lexicons (and LAC tags when ``lac``); returns crf.py's figures."""
+    lexicons (and LAC tags when ``lac``, word features when ``words``);
+    returns crf.py's figures."""
     from ..ruleset import load_rules
     from . import crf
     from .features import Lexicons
@@ -150,7 +155,7 @@ def train_recognizer(rows: list[dict[str, Any]], folder: Path, *, lac: bool = Fa
         from .lac import Lac
 
         tagger = Lac()
-    return crf.train(rows, folder, Lexicons.from_rules(load_rules()), lac=tagger, **params)
+    return crf.train(rows, folder, Lexicons.from_rules(load_rules()), lac=tagger, words=words, **params)
 
 
 def _write_docbins(rows: list[dict[str, Any]], folder: Path, hinter: Any = None) -> dict[str, int]:

@@ -58,6 +58,7 @@ log = logging.getLogger(__name__)
 
 BACKENDS = ("rjieba", "jieba")
 CHUNK = 400  # longest stretch handed to the segmenter at once
+_MAX_WORD = 16  # the longest word of Chinese characters in dict.txt
 
 # jieba's own expressions (jieba/__init__.py re_han_default, re_skip_default;
 # jieba/finalseg re_han, re_skip), in split form: odd items are the matches.
@@ -100,6 +101,7 @@ class _Rust:
         from .jieba_dict import rjieba_tag_exceptions
 
         self._cut = rjieba.cut
+        self._cut_all = rjieba.cut_all
         self._tag = rjieba.tag
         self._has_word = rjieba.has_word
         self._exceptions = rjieba_tag_exceptions()[0]
@@ -140,6 +142,31 @@ class _Rust:
                     else:
                         out.extend(x)
         return out
+
+    def dictionary_words(self, run: str) -> list[tuple[int, int]]:
+        """(start, end) of every dictionary word of two characters or more in
+        ``run`` (Chinese characters only): jieba's DAG, from jieba-rs's
+        ``cut_all``, which lists at each position its character and then the
+        longer words starting there (checked as it is read; a listing out of
+        that order is redone from the dictionary, one lookup per span)."""
+        out: list[tuple[int, int]] = []
+        pos = -1
+        for w in self._cut_all(run):
+            n = len(w)
+            if n == 1:
+                pos += 1
+                if pos >= len(run) or run[pos] != w:
+                    return self._dag_by_lookup(run)
+            elif pos < 0 or run[pos:pos + n] != w:
+                return self._dag_by_lookup(run)
+            else:
+                out.append((pos, pos + n))
+        return out if pos == len(run) - 1 else self._dag_by_lookup(run)
+
+    def _dag_by_lookup(self, run: str) -> list[tuple[int, int]]:
+        has = self._has_word
+        return [(i, j) for i in range(len(run)) for j in range(i + 2, min(len(run), i + _MAX_WORD) + 1)
+                if has(run[i:j])]
 
     def _mixed(self, block: str) -> list[str]:
         """jieba's ``__cut_DAG`` on a block holding letters or digits: the
@@ -260,6 +287,10 @@ class _Python:
         words = self._jieba.lcut(text)
         return words, list(map(self.tag, words))
 
+    def dictionary_words(self, run: str) -> list[tuple[int, int]]:
+        """(start, end) of every dictionary word of two characters or more in ``run``: jieba's DAG."""
+        return [(i, j + 1) for i, ends in sorted(self._jieba.get_DAG(run).items()) for j in ends if j > i]
+
 
 def _jieba_customized(total: int) -> bool:
     """Whether jieba, already imported here, has a dictionary of its own or
@@ -342,6 +373,18 @@ class Segmenter:
     def tag(self, word: str) -> str | None:
         """jieba's dictionary tag of ``word``, None when it is not a word of it."""
         return self._load().tag(word)
+
+    def dictionary_words(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of every word of jieba's dictionary of two characters
+        or more inside the runs of Chinese characters of ``text``, overlapping
+        ones included (jieba's DAG, what ``cut_all`` lists): the lattice of
+        words a character may belong to, which the recognizer reads."""
+        dw = self._load().dictionary_words
+        out: list[tuple[int, int]] = []
+        for m in _HMM_HAN.finditer(text):
+            base = m.start()
+            out.extend((base + s, base + e) for s, e in dw(m.group()))
+        return out
 
     def is_place(self, word: str, endings: Iterable[str]) -> bool:
         """Whether jieba's dictionary knows ``word`` + an ending (市, 省) as a place:
