@@ -68,6 +68,42 @@ def test_shipped_model_classifies_a_clause(model):
     assert max(scores, key=scores.get) == "temperature_check", scores
 
 
+def test_classify_reads_only_the_clauses_asked_for(model):
+    body = "社区工作人员每天入户为居民测量体温,志愿者为老人配送蔬菜。今天天气很好。"
+    doc = Analysis(body)
+    every = model.classify(doc)
+    assert len(every) == 3
+    at = body.index("配送")
+    only = model.classify(doc, at=[at, at + 1])
+    assert [p.clause for p in only] == [p.clause for p in every if p.clause.start <= at < p.clause.end]
+    assert only[0].scores == next(p.scores for p in every if p.clause == only[0].clause)
+    assert model.classify(doc, at=[]) == []
+
+
+def test_hybrid_without_added_records_classifies_only_the_rules_clauses(model, monkeypatch):
+    """At add_threshold 1 (as shipped) the hybrid adds no model record: it
+    reads only the clauses of the rules' records, and its records are those
+    of a full reading."""
+    assert model.policy.activities.add_threshold >= 1
+    real = type(model).classify
+    asked: list = []
+
+    def spy(self, doc, at=None):
+        asked.append(at)
+        return real(self, doc, at)
+
+    def full(self, doc, at=None):
+        return real(self, doc)
+
+    monkeypatch.setattr(type(model), "classify", spy)
+    fast = extractor.extract_texts(TEXT, method="hybrid").records
+    assert asked and all(a is not None for a in asked)
+    monkeypatch.setattr(type(model), "classify", full)
+    slow = extractor.extract_texts(TEXT, method="hybrid").records
+    assert "rule+model" in set(fast.source)
+    assert fast.equals(slow)
+
+
 def test_bio_labels_and_spans_round_trip():
     spans = [(0, 4, "UNIT"), (5, 9, "COMMUNITY")]
     tags = bio(10, [list(x) for x in spans] + [[2, 6, "UNIT"]])  # the overlapping one is dropped

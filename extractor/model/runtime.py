@@ -11,9 +11,10 @@ type's is the classifier's sigmoid score.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from ..analysis import Analysis
 from ..fields.activities import load_lexicon
@@ -64,7 +65,13 @@ class ModelExtractor:
             raise ValueError(f"the model has no method {method!r}")
         body = doc.body
         reading = self.read(doc)
-        preds = self.classify(doc)
+        if method == "hybrid" and self.policy.activities.add_threshold >= 1:
+            # the hybrid adds no model record at this threshold: only the
+            # clauses of the rules' records are read, to confirm them
+            preds = self.classify(doc, at=[r.trigger_start if r.trigger_start >= 0 else r.start
+                                           for r in doc.activities])
+        else:
+            preds = self.classify(doc)
         max_sentence = self.lexicon.max_sentence
         if method == "model":
             kept = [m for m in doc.mentions if m.field not in FIELD_OF.values()]
@@ -131,15 +138,20 @@ class ModelExtractor:
         return frozenset((d.sentence.start, str(d.trigger.slug)) for d in doc.dropped if not d.in_name)
 
     # ------------------------------------------------------------ clauses
-    def classify(self, doc: Analysis) -> list[ClausePrediction]:
-        """Every clause of every sentence with its activity-type scores;
-        none when the document fails the rules' topic gate (``require_any``
-        of rules/activities.yaml), as the rules find no record there either."""
+    def classify(self, doc: Analysis, at: Sequence[int] | None = None) -> list[ClausePrediction]:
+        """Every clause of every sentence with its activity-type scores (only
+        the clauses holding one of the offsets ``at``, when given); none when
+        the document fails the rules' topic gate (``require_any`` of
+        rules/activities.yaml), as the rules find no record there either."""
         body = doc.body
         gate = self.lexicon.require_any
         if gate is not None and not gate.search(body):
             return []
         pairs = [(s, c) for s in doc.sentences for c in doc.clauses(s)]
+        if at is not None:
+            wanted = sorted(set(at))
+            pairs = [(s, c) for s, c in pairs
+                     if (i := bisect.bisect_left(wanted, c.start)) < len(wanted) and wanted[i] < c.end]
         scores = self.clause_scores([body[c.start:c.end] for _, c in pairs])
         return [ClausePrediction(s, c, cats) for (s, c), cats in zip(pairs, scores)]
 
