@@ -33,7 +33,7 @@ from .fields import communities, units
 from .fields.names.cluster import entities
 from .fields.registry import record_fields
 from .ruleset import Rules
-from .rulespec import Choice, Either, Int, ListOf, MapOf, Number, RuleFile, Section, Word, Words, opt
+from .rulespec import Choice, Either, Int, ListOf, MapOf, Number, Regex, RuleFile, Section, Word, Words, opt
 from .text.numerals import CN_CHARS, NUMERAL
 from .text.patterns import alternation
 from .text.sentences import Span
@@ -54,8 +54,11 @@ FILE = RuleFile("linking.yaml", Section({
     "main_community_share": Number(0, 1),
     "task_force_min": Int(1),
     "members": Section({"nouns": MapOf(Word(), min_items=1), "joined_by": Words(), "counted_by": Words(1)}),
+    "places": opt(Section({"after": Regex(), "before": Regex()}), None),
 }))
 _SENT_FINAL = re.compile(r"[。!?;]")
+# What stands between two names of one list.
+_LISTED = frozenset("、和及与") | {"以及"}
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,9 @@ class Linker:
         self.members = _Members(dict(lex.members.nouns), frozenset(lex.members.joined_by),
                                 re.compile(rf"(?<![\d{CN_CHARS}]){NUMERAL}\s*[多余]?\s*(?:{alternation(lex.members.counted_by)})$"))
         self.fields = record_fields()
+        # A unit named as a place (所在, 附近, 从…) acts in no record.
+        self.place_after = lex.places.after if lex.places else None
+        self.place_before = re.compile(f"(?:{lex.places.before.pattern})$") if lex.places else None
         self.policies: dict[str, Policy] = {}
         for f in self.fields:
             entry = lex.arguments.get(f.name)
@@ -108,6 +114,25 @@ class Linker:
                 raise rules.fail(FILE.name, entry.pick, f"'arguments.{f.name}': no article scope for this field")
             self.policies[f.name] = policy
 
+    def _actors(self, body: str, mentions: list[Mention]) -> list[Mention]:
+        """The unit mentions that may act: not those named as a place
+        (rules/linking.yaml ``places``), nor the ones listed right after
+        such a mention (从广东省疾控中心、广东省人民医院选派)."""
+        if self.place_after is None or self.place_before is None:
+            return mentions
+        out: list[Mention] = []
+        list_end = -1  # where the last mention named as a place (or listed with one) ends
+        for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
+            if m.start < list_end:  # inside one named as a place
+                continue
+            listed = list_end >= 0 and body[list_end:m.start] in _LISTED
+            if listed or self.place_after.match(body, m.end) or self.place_before.search(body, max(0, m.start - 3),
+                                                                                         m.start):
+                list_end = m.end
+            else:
+                out.append(m)
+        return out
+
     def link(self, doc: Analysis) -> list[Record]:
         """The document's activity records with arguments filled and ids set."""
         records = doc.activities
@@ -115,7 +140,7 @@ class Linker:
             return []
         body, title = doc.body, doc.ctx.title
         # Media named as the article's source or credit never act.
-        unit_mentions = [m for m in doc.by_field("unit") if m.role != units.CREDIT]
+        unit_mentions = self._actors(body, [m for m in doc.by_field("unit") if m.role != units.CREDIT])
         article = {"unit": self._main_unit(body, [m for m in unit_mentions if _spans_wide(m)], title),
                    "community": self._main_community(doc.by_field("community"), title)}
         # A unit named inside a longer one (省政协 in 省政协机关工作组) is not
