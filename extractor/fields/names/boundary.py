@@ -18,6 +18,7 @@ FILE = RuleFile("names.yaml", Section({
     "quantifier": Regex(),
     "max_len": Int(2, 100),
     "token_stop_chars": opt(Words(chars=1), []),
+    "negations": opt(Words(), []),
     "person_tags": opt(Words(), []),
     "after_person_tags": opt(Words(), []),
 }))
@@ -47,6 +48,8 @@ class LeftBoundary:
     # while the single characters of an unknown place name go on (金|银|潭医院)
     person_tags: frozenset[str] = frozenset()
     after_person_tags: frozenset[str] = frozenset()
+    # a negation stops a name with the word after it (不|信|政府: 信 is the verb)
+    negations: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, rules: Rules) -> LeftBoundary:
@@ -54,7 +57,8 @@ class LeftBoundary:
         lex = rules.load(FILE)
         return cls(frozenset(lex.words), frozenset(lex.tags), frozenset(lex.stop_chars),
                    frozenset(lex.determiners), lex.quantifier, lex.max_len, frozenset(lex.token_stop_chars),
-                   person_tags=frozenset(lex.person_tags), after_person_tags=frozenset(lex.after_person_tags))
+                   person_tags=frozenset(lex.person_tags), after_person_tags=frozenset(lex.after_person_tags),
+                   negations=frozenset(lex.negations))
 
     def extended(self, extra: Frozen) -> LeftBoundary:
         """This boundary plus a field's own ``tags``/``words``/``stop_chars``/
@@ -63,7 +67,7 @@ class LeftBoundary:
                             self.stop_chars | set(extra.stop_chars), self.determiners,
                             self.quantifier, self.max_len, self.token_stop_chars,
                             self.stop_word_starts | set(extra.stop_word_starts),
-                            self.person_tags, self.after_person_tags)
+                            self.person_tags, self.after_person_tags, self.negations)
 
     def quantifier_ends(self, body: str, start: int, end: int) -> list[int]:
         """End offsets of numeral + classifier spans in ``body[start:end]``."""
@@ -78,7 +82,7 @@ class LeftBoundary:
         w = tok.word
         if w in keep:
             return tok.start
-        if w in self.words or w in self.determiners or w[0] in self.stop_word_starts:
+        if w in self.words or w in self.determiners or w in self.negations or w[0] in self.stop_word_starts:
             return None
         if len(w) == 1:
             return None if w in self.stop_chars or w in self.token_stop_chars else tok.start
@@ -110,6 +114,11 @@ class LeftBoundary:
         start = tok.start
         if tok.start < head_start and tok.tag is None:
             start = self.cut(tok, head_start, keep) or tok.start
+        elif tok.start < head_start and tok.tag in self.person_tags:
+            # a particle jieba read into a person's name with the head's start (向|世卫组织)
+            before = tok.word[:head_start - tok.start]
+            if before in self.stop_chars or before in self.words:
+                return head_start, before
         if start > tok.start:
             return max(start, floor), tok.word[start - tok.start - 1]
         start = max(start, floor)
@@ -120,6 +129,8 @@ class LeftBoundary:
             at = self.cut(tok, tok.end, keep, ignore_tag=tokens[k + 1].word in glue)
             if at is None or (len(tok.word) == 1 and tok.tag in self.after_person_tags and k
                               and tokens[k - 1].tag in self.person_tags and tok.word not in keep):
+                if tok.word in self.negations and tokens[k + 1].end <= head_start:
+                    return max(start, tokens[k + 1].end), tokens[k + 1].word
                 return start, tok.word
             if end - max(at, floor) > self.max_len:
                 return start, None
