@@ -52,14 +52,20 @@ def _once(calls: Counter) -> None:
 @pytest.mark.parametrize("method", ["rule", "hybrid", "model"])
 def test_structure_is_computed_once_per_document(counted, method):
     pipeline = Pipeline(settings=Settings(rules=str(REPO / "rules"), method=method))
+    with_records = 0
     for i, text in enumerate([TEXT, SEED_000, LONG]):
         counted.clear()
         res = pipeline.process(Document(doc_id=f"d{i}", source="t", raw=text))
-        assert res.records and res.mentions
+        assert res.mentions
+        # the rules find records in each text; the model alone where its
+        # classifier is sure enough (not necessarily in every one)
+        assert res.records or method == "model"
+        with_records += bool(res.records)
         kinds = Counter(k[0] for k in counted)
         assert kinds["sentences"] == 1, kinds
         assert kinds["tokens"] > 0 and kinds["clauses"] > 0
         _once(counted)
+    assert with_records > 0
 
 
 def test_paragraphs_are_read_from_one_place(monkeypatch):
