@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from extractor.ruleset import Rules
 from extractor.rulespec import Frozen, Int, Regex, RuleFile, Section, Words, opt
 
+from extractor.text.numerals import CN_CHARS
+
 from .segment import SEGMENTER, Token
 
 FILE = RuleFile("names.yaml", Section({
@@ -19,6 +21,7 @@ FILE = RuleFile("names.yaml", Section({
     "max_len": Int(2, 100),
     "token_stop_chars": opt(Words(chars=1), []),
     "negations": opt(Words(), []),
+    "durations": opt(Words(chars=1), []),
     "person_tags": opt(Words(), []),
     "after_person_tags": opt(Words(), []),
 }))
@@ -50,6 +53,8 @@ class LeftBoundary:
     after_person_tags: frozenset[str] = frozenset()
     # a negation stops a name with the word after it (不|信|政府: 信 is the verb)
     negations: frozenset[str] = frozenset()
+    # a numeral word ending in one of these counts time and stops a name (这几天|金银潭医院)
+    durations: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, rules: Rules) -> LeftBoundary:
@@ -58,7 +63,7 @@ class LeftBoundary:
         return cls(frozenset(lex.words), frozenset(lex.tags), frozenset(lex.stop_chars),
                    frozenset(lex.determiners), lex.quantifier, lex.max_len, frozenset(lex.token_stop_chars),
                    person_tags=frozenset(lex.person_tags), after_person_tags=frozenset(lex.after_person_tags),
-                   negations=frozenset(lex.negations))
+                   negations=frozenset(lex.negations), durations=frozenset(lex.durations))
 
     def extended(self, extra: Frozen) -> LeftBoundary:
         """This boundary plus a field's own ``tags``/``words``/``stop_chars``/
@@ -67,7 +72,7 @@ class LeftBoundary:
                             self.stop_chars | set(extra.stop_chars), self.determiners,
                             self.quantifier, self.max_len, self.token_stop_chars,
                             self.stop_word_starts | set(extra.stop_word_starts),
-                            self.person_tags, self.after_person_tags, self.negations)
+                            self.person_tags, self.after_person_tags, self.negations, self.durations)
 
     def quantifier_ends(self, body: str, start: int, end: int) -> list[int]:
         """End offsets of numeral + classifier spans in ``body[start:end]``."""
@@ -91,7 +96,7 @@ class LeftBoundary:
                 if w[i] in self.stop_chars:
                     return tok.start + i + 1
             return tok.start
-        if tok.tag in self.tags:
+        if tok.tag in self.tags or (tok.tag == "m" and w[-1] in self.durations and _counts(w)):
             return None
         # jieba's dictionary has compounds of a stop verb and a noun (符合国家,
         # 服从组织, 深入基层): the name starts after the verb. Only a verb's: the
@@ -138,3 +143,11 @@ class LeftBoundary:
                 return max(at, floor), tok.word[at - tok.start - 1]
             start = max(at, floor)
         return start, None
+
+
+_COUNT_START = frozenset(CN_CHARS) | frozenset("几数半多")
+
+
+def _counts(word: str) -> bool:
+    """Whether ``word`` begins with a numeral (几天, 3年; not 少年, which jieba tags m too)."""
+    return word[0].isdigit() or word[0] in _COUNT_START
