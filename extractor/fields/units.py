@@ -46,6 +46,7 @@ FILE = RuleFile("units.yaml", Section({
     "inner_phrases": opt(Words(), []),
     "media_suffixes": opt(Words(), []),
     "media_frames": opt(ListOf(Regex(groups=frozenset({"name"}))), []),
+    "place_lists": opt(ListOf(Regex()), []),
 }))
 # The role of a unit named as an article's source or credit (never an actor).
 CREDIT = "credit"
@@ -98,6 +99,8 @@ class UnitExtractor:
         self.not_org_tags = w("not_org_tags")
         self.not_org_stem = lex.not_org_stem
         self.right_stop = re.compile(alternation(lex.right_stop))
+        # what stands right before a name listed among places (31个省(区、市)和|新疆生产建设兵团)
+        self.place_lists = [re.compile(f"(?:{p.pattern})$") for p in lex.place_lists]
         self.inner_phrases = tuple(lex.inner_phrases)
         self.media_end = re.compile(f"(?:{alternation(lex.media_suffixes)})$") if lex.media_suffixes else None
         self.single_right_stop = re.compile(alternation(lex.single_right_stop))
@@ -255,6 +258,8 @@ class UnitExtractor:
                 # on from the next character, so the suffix that ends the word
                 # (委员会) is still found.
                 pos = m.end() if c or m.end() in ends else m.start() + 1
+                if c and any(p.search(body, max(0, c.start - 20), c.start) for p in self.place_lists):
+                    c = None  # listed among places: a region here, not a body
                 if c:
                     named_ends[c.end] = c.start
                     if c.start == rs and c.stopper is None and self.quoted is not None:
