@@ -47,6 +47,7 @@ FILE = RuleFile("units.yaml", Section({
     "media_suffixes": opt(Words(), []),
     "media_frames": opt(ListOf(Regex(groups=frozenset({"name"}))), []),
     "place_lists": opt(ListOf(Regex()), []),
+    "sessions": opt(Section({"bodies": Words(1), "after": Regex()}), None),
 }))
 # The role of a unit named as an article's source or credit (never an actor).
 CREDIT = "credit"
@@ -101,6 +102,9 @@ class UnitExtractor:
         self.right_stop = re.compile(alternation(lex.right_stop))
         # what stands right before a name listed among places (31个省(区、市)和|新疆生产建设兵团)
         self.place_lists = [re.compile(f"(?:{p.pattern})$") for p in lex.place_lists]
+        # a congress named by its session names the meeting (十三届全国人大三次会议)
+        self.session_of = re.compile(f"(?:{alternation(lex.sessions.bodies)})$") if lex.sessions else None
+        self.session_after = lex.sessions.after if lex.sessions else None
         self.inner_phrases = tuple(lex.inner_phrases)
         self.media_end = re.compile(f"(?:{alternation(lex.media_suffixes)})$") if lex.media_suffixes else None
         self.single_right_stop = re.compile(alternation(lex.single_right_stop))
@@ -260,6 +264,8 @@ class UnitExtractor:
                 pos = m.end() if c or m.end() in ends else m.start() + 1
                 if c and any(p.search(body, max(0, c.start - 20), c.start) for p in self.place_lists):
                     c = None  # listed among places: a region here, not a body
+                if c and self._a_session(body, c):
+                    c = None
                 if c:
                     named_ends[c.end] = c.start
                     if c.start == rs and c.stopper is None and self.quoted is not None:
@@ -269,6 +275,11 @@ class UnitExtractor:
                     out.append(c)
         _mark_inner(out)
         return out
+
+    def _a_session(self, body: str, c: Candidate) -> bool:
+        """Whether candidate ``c`` is a congress named by its session (units.yaml ``sessions``)."""
+        return (self.session_of is not None and self.session_after is not None
+                and bool(self.session_of.search(body, c.start, c.end)) and bool(self.session_after.match(body, c.end)))
 
     def _candidate(self, body: str, toks: list[Token], ends: dict[int, int], quants: list[int],
                    m: re.Match[str], run_start: int, named_ends: dict[int, int] | None = None) -> Candidate | None:
