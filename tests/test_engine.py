@@ -79,6 +79,26 @@ def test_a_dying_worker_costs_one_document(monkeypatch):
     assert all(s == "ok" for k, (s, _) in status.items() if k != "poison")
 
 
+def test_a_finished_run_leaves_no_pool_thread_behind(monkeypatch):
+    """After the last result the pool is shut down and waited for, so that
+    nothing is left for concurrent.futures' exit hook to wake while its
+    manager thread closes (a traceback after a finished run, Python 3.11)."""
+    from concurrent.futures import process
+
+    shutdowns: list = []
+    real = process.ProcessPoolExecutor.shutdown
+
+    def shutdown(self, wait=True, *, cancel_futures=False):
+        shutdowns.append(wait)
+        return real(self, wait=wait, cancel_futures=cancel_futures)
+
+    monkeypatch.setattr(process.ProcessPoolExecutor, "shutdown", shutdown)
+    docs = [Document(doc_id=f"d{i}", source="t", raw=f"3月{i}日,社区干部入户排查。") for i in range(1, 5)]
+    assert len(list(map_documents(docs, Settings(), workers=2))) == 4
+    assert shutdowns and shutdowns[0] is True
+    assert not [t for t in process._threads_wakeups if t.is_alive()]
+
+
 def test_progress_bar_only_when_asked(batch, tmp_path, capsys):
     from extractor.engine import run_to
 

@@ -172,9 +172,9 @@ class _Pool:
                                                 initializer=_leave_interrupts_to_the_parent)
         return self.executor
 
-    def _restart(self) -> None:
+    def _restart(self, wait: bool = False) -> None:
         if self.executor is not None:
-            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor.shutdown(wait=wait, cancel_futures=True)
         self.executor = None
 
     def _submit(self, chunk: list[Document]) -> Future:
@@ -199,6 +199,12 @@ class _Pool:
                     yield from self._collect(window)
             while window:
                 yield from self._collect(window)
+            # Every chunk is back: the workers are idle, and waiting for them
+            # to exit costs nothing. Leaving them to exit on their own races
+            # with the interpreter's exit hook in concurrent.futures (Python
+            # 3.11: _python_exit wakes a pipe the manager thread may be
+            # closing), which can print a traceback after a finished run.
+            self._restart(wait=True)
         finally:
             self._restart()
 
