@@ -83,6 +83,11 @@ class Record:
     confidence: float = 1.0
     record_id: int = 0
 
+    @property
+    def anchor(self) -> int:
+        """Where the record's work is named: its trigger, else its sentence's start."""
+        return self.trigger_start if self.trigger_start >= 0 else self.start
+
     def row(self, doc_id: str) -> dict[str, Any]:
         from .schema import RECORDS, derive
 

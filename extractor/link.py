@@ -154,7 +154,7 @@ class Linker:
             rec.record_id = n
             pi = _paragraph_of(paragraphs, rec.start)
             para = paragraphs[pi]
-            trigger_at = rec.trigger_start if rec.trigger_start >= 0 else rec.start
+            trigger_at = rec.anchor
             # Bisect, not a scan of the paragraph: a text with no line breaks
             # is one paragraph, and scanning it once per record is quadratic.
             spans = {"clause": _clause_of(doc, rec), "sentence": Span(rec.start, rec.end)}
@@ -371,7 +371,7 @@ def _paragraph_of(paras: list[_Paragraph], offset: int) -> int:
 
 
 def _clause_of(doc: Analysis, rec: Record) -> Span:
-    at = rec.trigger_start if rec.trigger_start >= 0 else rec.start
+    at = rec.anchor
     for c in doc.clauses(Span(rec.start, rec.end)):
         if c.start <= at < c.end:
             return c

@@ -256,8 +256,7 @@ def merge_records(body: str, rule: list[Record], preds: list[ClausePrediction], 
     ordered = sorted(preds, key=lambda p: p.clause.start)
     starts = [p.clause.start for p in ordered]
     for r in out:
-        at = r.trigger_start if r.trigger_start >= 0 else r.start
-        pred = _clause_at(ordered, starts, at)
+        pred = _clause_at(ordered, starts, r.anchor)
         if pred is None:
             continue
         covered.add((pred.sentence.start, r.activity_type))

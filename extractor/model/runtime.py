@@ -68,8 +68,7 @@ class ModelExtractor:
         if method == "hybrid" and self.policy.activities.add_threshold >= 1:
             # the hybrid adds no model record at this threshold: only the
             # clauses of the rules' records are read, to confirm them
-            preds = self.classify(doc, at=[r.trigger_start if r.trigger_start >= 0 else r.start
-                                           for r in doc.activities])
+            preds = self.classify(doc, at=[r.anchor for r in doc.activities])
         else:
             preds = self.classify(doc)
         max_sentence = self.lexicon.max_sentence
