@@ -26,12 +26,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+sys.path.insert(0, str(REPO / "benchmarks"))
+
 from extractor.model.data import ner_examples, read_cluener  # noqa: E402
 from extractor.model.train import CRF_PARAMS, train_recognizer  # noqa: E402
+from methods import count, gold_units, prf  # noqa: E402  (benchmarks/methods.py: CLUENER scored as there)
 
 SETS = {"characters": False, "characters + words": True}
 SHARED = REPO.parent / "shared"
-UNIT_KINDS = ("government", "organization")
 
 
 def score(name: str, folder: str) -> tuple[str, float, float, float, float, float]:
@@ -46,16 +48,13 @@ def score(name: str, folder: str) -> tuple[str, float, float, float, float, floa
     rec = Recognizer(Path(folder))
     th = load_policy(load_rules()).spans.model_threshold
     data = list(read_cluener(SHARED / "corpus" / "external" / "cluener" / "dev.json"))
-    tp = fp = fn = 0
+    counts = [0, 0, 0]
     t0 = time.perf_counter()
     for o in data:
-        gold = {(s, e + 1) for kind, ents in (o.get("label") or {}).items() if kind in UNIT_KINDS
-                for offsets in ents.values() for s, e in offsets}
         pred = {(s.start, s.end) for s in rec.predict(o["text"]) if s.label == "UNIT" and s.score >= th}
-        tp, fp, fn = tp + len(gold & pred), fp + len(pred - gold), fn + len(gold - pred)
+        count(pred, gold_units(o), counts)
     t_tag = time.perf_counter() - t0
-    p, r = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
-    return name, p, r, 2 * p * r / max(p + r, 1e-9), t_train, t_tag
+    return (name, *prf(*counts), t_train, t_tag)
 
 
 def main() -> int:
