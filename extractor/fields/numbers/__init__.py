@@ -43,8 +43,15 @@ class NumberExtractor:
         return self.extract(Analysis(body, ctx or Context()))
 
     def extract(self, doc: Analysis) -> list[Mention]:
-        """Headcount and quantity mentions of one document, in text order."""
-        return [self._mention(doc.body, a) for a in find_amounts(doc.body, self.rules)]
+        """Headcount and quantity mentions of one document, in text order, disjoint."""
+        out: list[Mention] = []
+        for a in find_amounts(doc.body, self.rules):
+            m = self._mention(doc.body, a)
+            # a headcount's role may reach over the next number (0名三党员:
+            # the role 三党员 holds the count 三党员): the earlier one keeps it
+            if not out or m.start >= out[-1].end:
+                out.append(m)
+        return out
 
     def _mention(self, body: str, amount: Amount) -> Mention:
         d = decide(body, amount, self.rules)
