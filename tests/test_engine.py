@@ -79,24 +79,77 @@ def test_a_dying_worker_costs_one_document(monkeypatch):
     assert all(s == "ok" for k, (s, _) in status.items() if k != "poison")
 
 
-def test_a_finished_run_leaves_no_pool_thread_behind(monkeypatch):
-    """After the last result the pool is shut down and waited for, so that
-    nothing is left for concurrent.futures' exit hook to wake while its
-    manager thread closes (a traceback after a finished run, Python 3.11)."""
+@pytest.fixture
+def pools(monkeypatch):
+    """Every pool the engine shuts down during a test, as (wait, manager
+    thread, workers) taken just before the shutdown. Whatever a failing
+    test leaves running is killed afterwards, so that a regression fails
+    the test instead of hanging the suite at exit."""
     from concurrent.futures import process
 
-    shutdowns: list = []
+    seen: list = []
     real = process.ProcessPoolExecutor.shutdown
 
     def shutdown(self, wait=True, *, cancel_futures=False):
-        shutdowns.append(wait)
+        seen.append((wait, self._executor_manager_thread, self._processes or {}))
         return real(self, wait=wait, cancel_futures=cancel_futures)
 
     monkeypatch.setattr(process.ProcessPoolExecutor, "shutdown", shutdown)
+    yield seen
+    for _, _, workers in seen:
+        for p in list(workers.values()):
+            p.kill()
+
+
+def _left_running(pools) -> list:
+    return [t for _, t, _ in pools if t is not None and t.is_alive()] + \
+        [p for _, _, workers in pools for p in list(workers.values()) if p.is_alive()]
+
+
+def test_a_finished_run_leaves_no_pool_thread_behind(pools):
+    """After the last result the pool is shut down and waited for, so that
+    nothing is left for concurrent.futures' exit hook to wake while its
+    manager thread closes (a traceback after a finished run, Python 3.11)."""
     docs = [Document(doc_id=f"d{i}", source="t", raw=f"3月{i}日,社区干部入户排查。") for i in range(1, 5)]
     assert len(list(map_documents(docs, Settings(), workers=2))) == 4
-    assert shutdowns and shutdowns[0] is True
-    assert not [t for t in process._threads_wakeups if t.is_alive()]
+    assert pools and pools[0][0] is True
+    assert not _left_running(pools)
+
+
+def test_a_broken_pool_leaves_nothing_running(monkeypatch, pools):
+    """A worker's death while the parent is still submitting can make the
+    broken pool start a worker its manager never ends; the manager then
+    waits for it forever, and so does the interpreter at exit (the CLI's
+    run is done but the process never returns). Every pool a run discards
+    must be finished when the run returns: its workers dead, its manager
+    thread joined. The race needs the death and a submit to meet, so the
+    poison moves through every position of the input."""
+    monkeypatch.setattr(local, "_process_chunk", _die)
+    monkeypatch.setattr(local, "CHUNK_DOCS", 2)
+    for position in range(8):
+        docs = [Document(doc_id=f"d{i}", source="t", raw=f"3月{i}日,社区干部{i}名入户排查。") for i in range(8)]
+        docs.insert(position, Document(doc_id="poison", source="t", raw="毒"))
+        assert len(list(map_documents(docs, Settings(), workers=2))) == 9
+        assert not _left_running(pools), f"poison at {position}"
+
+
+def test_ending_a_pool_kills_a_worker_its_manager_waits_for():
+    # The race above, made certain: a worker that never ends by itself
+    # and a manager thread that joins it, as in a broken pool's manager
+    # after a late submit. _end must leave neither running.
+    import multiprocessing
+    import threading
+    import time
+
+    worker = multiprocessing.get_context("spawn").Process(target=time.sleep, args=(600,))
+    worker.start()
+    manager = threading.Thread(target=worker.join)
+    manager.start()
+    try:
+        local._end({worker.pid: worker}, manager)
+        assert not worker.is_alive() and not manager.is_alive()
+    finally:
+        worker.kill()
 
 
 def test_progress_bar_only_when_asked(batch, tmp_path, capsys):

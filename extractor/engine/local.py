@@ -22,6 +22,7 @@ from ..settings import Settings
 
 if TYPE_CHECKING:
     import multiprocessing.context
+    import threading
     from concurrent.futures import Future, ProcessPoolExecutor
 
 # multiprocessing and concurrent.futures' process pool (20 ms of imports)
@@ -173,9 +174,18 @@ class _Pool:
         return self.executor
 
     def _restart(self, wait: bool = False) -> None:
-        if self.executor is not None:
-            self.executor.shutdown(wait=wait, cancel_futures=True)
-        self.executor = None
+        """Shut the pool down: after a finished run, waiting for its idle
+        workers; otherwise (broken, interrupted, abandoned) ending them."""
+        executor, self.executor = self.executor, None
+        if executor is None:
+            return
+        # The manager thread's own references, taken before shutdown() drops
+        # the executor's: the same dict the manager joins its workers from.
+        processes = getattr(executor, "_processes", None) or {}
+        manager = getattr(executor, "_executor_manager_thread", None)
+        executor.shutdown(wait=wait, cancel_futures=True)
+        if not wait:
+            _end(processes, manager)
 
     def _submit(self, chunk: list[Document]) -> Future:
         from concurrent.futures import Future
@@ -232,3 +242,29 @@ class _Pool:
         except BrokenProcessPool:
             self._restart()
             return error_result(doc.fail("worker process died while processing this document"))
+
+
+# Long enough for the manager thread to fail the pending futures and join
+# its workers once they are dead; only a bug elsewhere makes it wait longer.
+MANAGER_JOIN_SECONDS = 10.0
+
+
+def _end(processes: dict, manager: "threading.Thread | None") -> None:
+    """Kill a discarded pool's workers and wait for its manager thread.
+
+    A submit that races with a worker's death can start a new worker after
+    the manager has terminated the old ones (Python 3.11: submit checks
+    ``_broken`` before the manager sets it; upstream's later fix is
+    gh-119592's ``_force_shutting_down``). That worker waits for a task that
+    never comes, the manager waits in ``join()`` for it, and the
+    interpreter's exit hook waits for the manager: the run is done but the
+    process never exits. Only this thread submits, so once it is here no
+    worker can start any more, and killing every one of them (the results
+    they hold are already lost or not wanted) lets the manager finish."""
+    for process in list(processes.values()):
+        try:
+            process.kill()
+        except (AttributeError, OSError, ValueError):
+            pass  # never started, already reaped, or closed
+    if manager is not None and manager.is_alive():
+        manager.join(MANAGER_JOIN_SECONDS)
