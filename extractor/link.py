@@ -55,6 +55,7 @@ FILE = RuleFile("linking.yaml", Section({
     "task_force_min": Int(1),
     "members": Section({"nouns": MapOf(Word(), min_items=1), "joined_by": Words(), "counted_by": Words(1)}),
     "places": opt(Section({"after": Regex(), "before": Regex()}), None),
+    "period_start": opt(Section({"after": Regex(), "before": Regex()}), None),
 }))
 _SENT_FINAL = re.compile(r"[。!?;]")
 # What stands between two names of one list.
@@ -102,6 +103,9 @@ class Linker:
         # A unit named as a place (所在, 附近, 从…) acts in no record.
         self.place_after = lex.places.after if lex.places else None
         self.place_before = re.compile(f"(?:{lex.places.before.pattern})$") if lex.places else None
+        # A mention that starts a period (从1月6日开始) opens no paragraph.
+        self.period_after = lex.period_start.after if lex.period_start else None
+        self.period_before = re.compile(f"(?:{lex.period_start.before.pattern})$") if lex.period_start else None
         self.policies: dict[str, Policy] = {}
         for f in self.fields:
             entry = lex.arguments.get(f.name)
@@ -238,9 +242,18 @@ class Linker:
             lead = len(text) - len(text.lstrip())
             for name, policy in opening:
                 first = next((m for m in p.mentions if m.field == name and _spans_wide(m)), None)
-                if first is not None and first.start - p.start - lead <= policy.paragraph_within:
+                if (first is not None and first.start - p.start - lead <= policy.paragraph_within
+                        and not self._starts_period(body, first)):
                     p.opening[name] = first.value
         return paras
+
+    def _starts_period(self, body: str, m: Mention) -> bool:
+        """Whether the mention starts a period (从1月6日开始, 自2月起): the
+        paragraph then narrates what went on since, not that day."""
+        if self.period_after is None or self.period_before is None:
+            return False
+        return bool(self.period_after.match(body, m.end) or
+                    self.period_before.search(body, max(0, m.start - 2), m.start))
 
     def _sections(self, body: str, paras: list[_Paragraph], title: str) -> list[dict[str, str]]:
         """The values a header line names, in force at each paragraph. The
