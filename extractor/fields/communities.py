@@ -247,9 +247,11 @@ class CommunityExtractor:
             tok = toks[t]
             if tok.start < start:
                 break
-            # jieba tags some county names as persons (布拖县/nr)
+            # jieba tags some county names as persons (布拖县/nr) or common
+            # nouns (利通区/n: of three characters or more, not 小区 or 园区)
             if tok.word in self.admin or (len(tok.word) > 1 and self.admin_end.search(tok.word)
-                                          and tok.tag in ("ns", "nr", None)):
+                                          and (tok.tag in ("ns", "nr", None)
+                                               or (tok.tag == "n" and len(tok.word) > 2))):
                 start = tok.end
                 break
             # a place's level glued to the name's first characters (丹江|镇脚|猛村)
