@@ -34,6 +34,7 @@ FILE = RuleFile("communities.yaml", Section({
     "list_closer": Regex(), "list_separators": Words(1), "max_item_len": Int(2, 30),
     "buildings": Section({"number": Regex(0), "heads": Words(1), "counted_heads": Words(), "not_before": Words()}),
     "fused_after": Words(), "admin_chars": Words(chars=1), "date_marks": Words(chars=1),
+    "governing_tags": Words(1),
 }))
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
@@ -70,6 +71,7 @@ class CommunityExtractor:
         self.short_min = lex.short_form_min
         self.fused_after = frozenset(lex.fused_after)
         self.admin_chars = frozenset(lex.admin_chars)
+        self.governing_tags = frozenset(lex.governing_tags)
         self.date_marks = frozenset(lex.date_marks)
         self.adverb_tags = frozenset(unit_lex.adverb_tags)
         self.place_prefix = re.compile(alternation(lex.place_prefixes))
@@ -214,6 +216,7 @@ class CommunityExtractor:
             start -= 1
         start = self._trim(body, toks, j, start, m.start())
         start = self._residue(body, start, m.start())
+        start = self._stopped_short(body, toks, start, m.start(), stopper)
         mod = body[start:m.start()]
         f = Found(start, e, head)
         f.counted = counted or bool(self.counted.search(body, max(0, start - 16), start))
@@ -221,6 +224,24 @@ class CommunityExtractor:
                      or only_made_of(mod, self.generic_mods) or bool(self.not_words.search(body[start:e]))
                      or self._placeish(body[start:e], mod))
         return f
+
+    def _stopped_short(self, body: str, toks: list[Token], start: int, head_start: int, stopper: str) -> int:
+        """Take back a one-character stop that leaves a stem too short to be a
+        name (在|同福|社区: no community is called 福社区, so 同 is the name's,
+        not the preposition): only when it begins a word jieba does not know
+        and a word of ``governing_tags`` (a preposition) or a mark stands
+        before it (rules/communities.yaml)."""
+        if not stopper or len(stopper) != 1 or start == 0 or body[start - 1] != stopper:
+            return start
+        if head_start - start >= self.min_stem or head_start - start + 1 < self.min_stem:
+            return start
+        k = token_index(toks, start - 1)
+        if toks[k].start != start - 1 or toks[k].tag is not None or k == 0:
+            return start
+        before = toks[k - 1]
+        if before.tag in self.governing_tags or not _CJK_CHAR.match(before.word[-1]):
+            return start - 1
+        return start
 
     def _residue(self, body: str, start: int, head_start: int) -> int:
         """Drop a character jieba glued to the front of a name from the word
