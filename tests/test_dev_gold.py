@@ -62,14 +62,14 @@ def test_hybrid_loses_nothing_to_the_rules(outdir, hybrid_outdir):
         assert hybrid[field].f1 >= rule[field].f1 - 0.01, (field, rule[field], hybrid[field])
 
 
-# F1 of the rule method (the suite's) on 2026-12-03, third session, after the linking policy
+# F1 of the rule method (the suite's) on 2026-12-04 (communities: the late session), after the linking policy
 # of issue 12, the topic-bound activity words and the units' and communities' boundaries (closing notes): a change that loses more than 0.02 on any
 # field of the seeds' gold or of dev-wide fails here.
 FIGURES = {
     "dev": {"dates": 1.000, "units": 0.980, "communities": 1.000, "headcounts": 1.000, "quantities": 1.000,
             "records": 0.811, "record_date": 0.909, "record_unit": 0.868, "record_community": 0.858, "record_headcount": 0.857},
-    "dev-wide": {"dates": 0.935, "units": 0.824, "communities": 0.884, "headcounts": 0.929, "quantities": 0.916,
-                 "records": 0.676, "record_date": 0.909, "record_unit": 0.677, "record_community": 0.656, "record_headcount": 0.716},
+    "dev-wide": {"dates": 0.935, "units": 0.824, "communities": 0.907, "headcounts": 0.929, "quantities": 0.916,
+                 "records": 0.676, "record_date": 0.909, "record_unit": 0.677, "record_community": 0.701, "record_headcount": 0.716},
 }
 
 
@@ -90,8 +90,8 @@ def test_no_field_falls_below_the_recorded_figures(request, gold, field):
 # dev-external (corpora/dev-external/, its PROVENANCE.md): TV-news stories and Hong Kong news with the
 # project's own gold, in the repository, so this runs on every clone. F1 of the rule method, 2026-12-04.
 DEV_EXTERNAL = REPO / "corpora" / "dev-external"
-EXTERNAL_FIGURES = {"dates": 0.933, "units": 0.745, "communities": 0.711, "headcounts": 0.857, "quantities": 0.879,
-                    "records": 0.473, "record_date": 0.765, "record_unit": 0.475, "record_community": 0.381,
+EXTERNAL_FIGURES = {"dates": 0.933, "units": 0.830, "communities": 0.783, "headcounts": 0.857, "quantities": 0.882,
+                    "records": 0.473, "record_date": 0.765, "record_unit": 0.475, "record_community": 0.413,
                     "record_headcount": 0.800}
 
 
