@@ -1,10 +1,10 @@
-"""Draw dev-external's 32 articles from the external corpora (needs ../shared).
+"""Draw dev-external's articles from the external corpora (needs ../shared).
 
-    .venv/bin/python training/sample_dev_external.py [--seed 11]
+    .venv/bin/python training/sample_dev_external.py [--seed 11] [--xwlb 36] [--hkcnews 20]
 
-20 CCTV evening-news stories of xwlb-2020 that name 社区 at least twice and
+CCTV evening-news stories of xwlb-2020 that name 社区 at least twice and
 some community work (志愿/下沉/排查/值守/物资/消毒/检测), at most 2,200
-characters, and 12 Hong Kong Citizen News articles of hkcnews-2020 that name
+characters, and Hong Kong Citizen News articles of hkcnews-2020 that name
 社區/屋邨/邨/義工/街坊 at least three times and masks, handouts, disinfection,
 testing or supplies, cut after the paragraph that passes 1,600 characters
 (the opening of the page, as dev-wide's excerpts are). Only keywords choose
@@ -37,6 +37,8 @@ def _excerpt(text: str, cap: int = 1600) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--xwlb", type=int, default=36, help="stories of xwlb-2020 (the first ones stay when it grows)")
+    ap.add_argument("--hkcnews", type=int, default=20, help="articles of hkcnews-2020 (likewise)")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     read = lambda p: [json.loads(line) for line in open(EXTERNAL / p, encoding="utf-8")]
@@ -49,9 +51,9 @@ def main() -> None:
     rng.shuffle(stories)
     rng.shuffle(articles)
     docs = [dict(id=f"xw-{i:02d}", title=s["title"], text=s["text"], published=s["published"],
-                 source=s["source"], origin=f"xwlb-2020:{s['id']}") for i, s in enumerate(stories[:20], 1)]
+                 source=s["source"], origin=f"xwlb-2020:{s['id']}") for i, s in enumerate(stories[:args.xwlb], 1)]
     docs += [dict(id=f"hk-{i:02d}", title=a["title"], text=_excerpt(a["text"]), published=a["published"],
-                  source=a["source"], origin=f"hkcnews-2020:{a['id']}") for i, a in enumerate(articles[:12], 1)]
+                  source=a["source"], origin=f"hkcnews-2020:{a['id']}") for i, a in enumerate(articles[:args.hkcnews], 1)]
     with open(OUT, "w", encoding="utf-8") as f:
         for d in docs:
             f.write(json.dumps(d, ensure_ascii=False) + "\n")
