@@ -28,7 +28,7 @@ TRAIN = REPO / "corpora" / "train"
 # F1 of the rules, 2026-12-04 (late session): outermost rule spans against the labelled spans, exact
 # boundaries; the activity types of a clause against its labels, micro-averaged over types.
 SENTENCE_FIGURES = {("train", "unit"): 0.842, ("test", "unit"): 0.793}
-CLAUSE_FIGURES = {"train": 0.528, "test": 0.563}
+CLAUSE_FIGURES = {"train": 0.530, "test": 0.563}
 
 
 def _f1(tp: int, fp: int, fn: int) -> float:
