@@ -31,10 +31,6 @@ SENTENCE_FIGURES = {("train", "unit"): 0.842, ("test", "unit"): 0.793}
 CLAUSE_FIGURES = {"train": 0.530, "test": 0.563}
 
 
-def _f1(tp: int, fp: int, fn: int) -> float:
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-
-
 @pytest.fixture(scope="module")
 def sentence_counts() -> dict[tuple[str, str], list[int]]:
     rules = load_rules()
@@ -47,16 +43,13 @@ def sentence_counts() -> dict[tuple[str, str], list[int]]:
         for field in ("unit", "community"):
             gold = {(s, e) for s, e, label in item["spans"] if FIELD_OF.get(label) == field}
             pred = methods.outermost(found, field)
-            c = counts.setdefault((item["split"], field), [0, 0, 0])
-            c[0] += len(pred & gold)
-            c[1] += len(pred - gold)
-            c[2] += len(gold - pred)
+            methods.count(pred, gold, counts.setdefault((item["split"], field), [0, 0, 0]))
     return counts
 
 
 @pytest.mark.parametrize("split,field", sorted(SENTENCE_FIGURES))
 def test_units_of_the_labelled_sentences_fall_no_lower(sentence_counts, split, field):
-    got = _f1(*sentence_counts[split, field])
+    got = methods.prf(*sentence_counts[split, field])[2]
     assert got >= SENTENCE_FIGURES[split, field] - 0.02, (split, field, round(got, 3), sentence_counts[split, field])
 
 
@@ -69,15 +62,11 @@ def clause_counts() -> dict[str, list[int]]:
         pytest.skip("the labelled clauses' source documents are not in ../shared/corpus/external")
     counts: dict[str, list[int]] = {}
     for row, pred in zip(rows, predicted):
-        gold = set(row["cats"])
-        c = counts.setdefault(row["split"], [0, 0, 0])
-        c[0] += len(pred & gold)
-        c[1] += len(pred - gold)
-        c[2] += len(gold - pred)
+        methods.count(pred, set(row["cats"]), counts.setdefault(row["split"], [0, 0, 0]))
     return counts
 
 
 @pytest.mark.parametrize("split", sorted(CLAUSE_FIGURES))
 def test_activity_types_of_the_labelled_clauses_fall_no_lower(clause_counts, split):
-    got = _f1(*clause_counts[split])
+    got = methods.prf(*clause_counts[split])[2]
     assert got >= CLAUSE_FIGURES[split] - 0.02, (split, round(got, 3), clause_counts[split])
