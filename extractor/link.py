@@ -25,6 +25,7 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass, field
 
 from .analysis import Analysis
@@ -101,11 +102,9 @@ class Linker:
                                 re.compile(rf"(?<![\d{CN_CHARS}]){NUMERAL}\s*[多余]?\s*(?:{alternation(lex.members.counted_by)})$"))
         self.fields = record_fields()
         # A unit named as a place (所在, 附近, 从…) acts in no record.
-        self.place_after = lex.places.after if lex.places else None
-        self.place_before = re.compile(f"(?:{lex.places.before.pattern})$") if lex.places else None
+        self.places = _Frame.of(lex.places, 3)
         # A mention that starts a period (从1月6日开始) opens no paragraph.
-        self.period_after = lex.period_start.after if lex.period_start else None
-        self.period_before = re.compile(f"(?:{lex.period_start.before.pattern})$") if lex.period_start else None
+        self.period_start = _Frame.of(lex.period_start, 2)
         self.policies: dict[str, Policy] = {}
         for f in self.fields:
             entry = lex.arguments.get(f.name)
@@ -122,7 +121,7 @@ class Linker:
         """The unit mentions that may act: not those named as a place
         (rules/linking.yaml ``places``), nor the ones listed right after
         such a mention (从广东省疾控中心、广东省人民医院选派)."""
-        if self.place_after is None or self.place_before is None:
+        if self.places is None:
             return mentions
         out: list[Mention] = []
         list_end = -1  # where the last mention named as a place (or listed with one) ends
@@ -130,8 +129,7 @@ class Linker:
             if m.start < list_end:  # inside one named as a place
                 continue
             listed = list_end >= 0 and body[list_end:m.start] in _LISTED
-            if listed or self.place_after.match(body, m.end) or self.place_before.search(body, max(0, m.start - 3),
-                                                                                         m.start):
+            if listed or self.places.around(body, m):
                 list_end = m.end
             else:
                 out.append(m)
@@ -243,17 +241,9 @@ class Linker:
             for name, policy in opening:
                 first = next((m for m in p.mentions if m.field == name and _spans_wide(m)), None)
                 if (first is not None and first.start - p.start - lead <= policy.paragraph_within
-                        and not self._starts_period(body, first)):
+                        and not (self.period_start and self.period_start.around(body, first))):
                     p.opening[name] = first.value
         return paras
-
-    def _starts_period(self, body: str, m: Mention) -> bool:
-        """Whether the mention starts a period (从1月6日开始, 自2月起): the
-        paragraph then narrates what went on since, not that day."""
-        if self.period_after is None or self.period_before is None:
-            return False
-        return bool(self.period_after.match(body, m.end) or
-                    self.period_before.search(body, max(0, m.start - 2), m.start))
 
     def _sections(self, body: str, paras: list[_Paragraph], title: str) -> list[dict[str, str]]:
         """The values a header line names, in force at each paragraph. The
@@ -281,6 +271,26 @@ def _spans_wide(m: Mention) -> bool:
     section's or the article's actor (a title or a dateline line that names
     it says where the story ran: 上了浙江卫视, 2021年1月14日浙江卫视)."""
     return m.role != units.MEDIA
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """What stands around a mention that changes its part (rules/linking.yaml
+    ``places``, ``period_start``): ``after`` matched at its end, or
+    ``before`` ending at its start, within ``window`` characters."""
+
+    after: re.Pattern[str]
+    before: re.Pattern[str]
+    window: int
+
+    @classmethod
+    def of(cls, section: Any, window: int) -> "_Frame | None":
+        if section is None:
+            return None
+        return cls(section.after, re.compile(f"(?:{section.before.pattern})$"), window)
+
+    def around(self, body: str, m: Mention) -> bool:
+        return bool(self.after.match(body, m.end) or self.before.search(body, max(0, m.start - self.window), m.start))
 
 
 @dataclass(frozen=True)
