@@ -10,48 +10,102 @@ of an entry, dates by value, headcounts by value, quantities by value and
 measure, records by type with one evidence inside the other, arguments on
 the matched records (a unit or community agrees when both name one entry).
 """
-import glob, json, os, re, sys, unicodedata
+from __future__ import annotations
+
+import json
+import sys
 from pathlib import Path
+from typing import Any, Callable
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-os.chdir(REPO / "corpora" / "dev-external")
-from extractor.normalize.convert import to_simplified
-def norm(s): return to_simplified(re.sub(r"\s+", "", unicodedata.normalize("NFKC", s or "")))
-tot = {}
-def add(f, tp, fp, fn):
-    c = tot.setdefault(f, [0, 0, 0]); c[0] += tp; c[1] += fp; c[2] += fn
-for p in sorted(glob.glob("second/*.json")):
-    b = json.load(open(p)); a = json.load(open("gold/" + os.path.basename(p)))
-    for f in ("units", "communities"):
-        ea = [{norm(e["name"]), *map(norm, e["aliases"])} for e in a[f]]
-        eb = [{norm(e["name"]), *map(norm, e["aliases"])} for e in b[f]]
-        tp = sum(any(x & y for y in eb) for x in ea)
-        add(f, tp, len(eb) - sum(any(x & y for x in ea) for y in eb), len(ea) - tp)
-    for f, key in (("dates", lambda e: e["value"]), ("headcounts", lambda e: str(e["value"])),
-                   ("quantities", lambda e: (str(e["value"]), e["measure"]))):
-        sa = {key(e) for e in a[f]}; sb = {key(e) for e in b[f]}
-        add(f, len(sa & sb), len(sb - sa), len(sa - sb))
-    used = set(); pairs = []
+from extractor.evaluate import PRF, normalize  # noqa: E402
+
+DEV = REPO / "corpora" / "dev-external"
+Gold = dict[str, Any]
+# how a number or date mention is compared (the scorer's keys)
+KEYS: dict[str, Callable[[dict], object]] = {
+    "dates": lambda e: e["value"],
+    "headcounts": lambda e: str(e["value"]),
+    "quantities": lambda e: (str(e["value"]), e["measure"]),
+}
+
+
+def _forms(entry: dict) -> set[str]:
+    return {normalize(entry["name"]), *map(normalize, entry["aliases"])}
+
+
+def _entries(a: Gold, b: Gold, field: str) -> tuple[int, int, int]:
+    ea, eb = [_forms(e) for e in a[field]], [_forms(e) for e in b[field]]
+    tp = sum(any(x & y for y in eb) for x in ea)
+    return tp, len(eb) - sum(any(x & y for x in ea) for y in eb), len(ea) - tp
+
+
+def _pairs(a: Gold, b: Gold) -> list[tuple[dict, dict]]:
+    """Records matched one to one: same type, one evidence inside the other."""
+    used: set[int] = set()
+    pairs = []
     for ra in a["records"]:
         for i, rb in enumerate(b["records"]):
-            if i in used or ra["activity_type"] != rb["activity_type"]: continue
-            x, y = norm(ra["evidence"]), norm(rb["evidence"])
-            if x in y or y in x:
-                used.add(i); pairs.append((ra, rb)); break
-    add("records", len(pairs), len(b["records"]) - len(pairs), len(a["records"]) - len(pairs))
-    forms = lambda g, f: {norm(x): i for i, e in enumerate(g[f]) for x in [e["name"], *e["aliases"]]}
-    for arg, f in (("unit", "units"), ("community", "communities"), ("date", None), ("headcount", None)):
-        tp = fp = fn = 0
-        for ra, rb in pairs:
-            va, vb = ra[arg], rb[arg]
-            if f and va and vb:
-                same = forms(a, f).get(norm(va), "a") == forms(a, f).get(norm(vb), "b") or forms(b, f).get(norm(va), "a") == forms(b, f).get(norm(vb), "b")
-            else:
-                same = str(va) == str(vb)
-            if va is None and vb is None: continue
-            if va is not None and vb is not None and same: tp += 1
-            else: fp += vb is not None; fn += va is not None
-        add("record_" + arg, tp, fp, fn)
-for f, (tp, fp, fn) in tot.items():
-    print(f"{f:17s} F1 {2*tp/(2*tp+fp+fn) if tp else 0:.3f}  both {tp} only-B {fp} only-A {fn}")
+            x, y = normalize(ra["evidence"]), normalize(rb["evidence"])
+            if i not in used and ra["activity_type"] == rb["activity_type"] and (x in y or y in x):
+                used.add(i)
+                pairs.append((ra, rb))
+                break
+    return pairs
+
+
+def _entry_of(g: Gold, field: str, value: str) -> int | None:
+    return next((i for i, e in enumerate(g[field]) if normalize(value) in _forms(e)), None)
+
+
+def _argument(a: Gold, b: Gold, pairs: list[tuple[dict, dict]], arg: str, field: str | None) -> tuple[int, int, int]:
+    tp = fp = fn = 0
+    for ra, rb in pairs:
+        va, vb = ra[arg], rb[arg]
+        if va is None and vb is None:
+            continue
+        if field and va and vb:
+            same = any(_entry_of(g, field, va) is not None and _entry_of(g, field, va) == _entry_of(g, field, vb)
+                       for g in (a, b))
+        else:
+            same = str(va) == str(vb)
+        if va is not None and vb is not None and same:
+            tp += 1
+        else:
+            fp += vb is not None
+            fn += va is not None
+    return tp, fp, fn
+
+
+def agreement() -> dict[str, list[int]]:
+    """Field -> [both, only B, only A] over the doubly-labelled articles."""
+    totals: dict[str, list[int]] = {}
+
+    def add(field: str, counts: tuple[int, int, int]) -> None:
+        c = totals.setdefault(field, [0, 0, 0])
+        for k in range(3):
+            c[k] += counts[k]
+
+    for second in sorted((DEV / "second").glob("*.json")):
+        b = json.loads(second.read_text(encoding="utf-8"))
+        a = json.loads((DEV / "gold" / second.name).read_text(encoding="utf-8"))
+        for field in ("units", "communities"):
+            add(field, _entries(a, b, field))
+        for field, key in KEYS.items():
+            sa, sb = {key(e) for e in a[field]}, {key(e) for e in b[field]}
+            add(field, (len(sa & sb), len(sb - sa), len(sa - sb)))
+        pairs = _pairs(a, b)
+        add("records", (len(pairs), len(b["records"]) - len(pairs), len(a["records"]) - len(pairs)))
+        for arg, field in (("unit", "units"), ("community", "communities"), ("date", None), ("headcount", None)):
+            add("record_" + arg, _argument(a, b, pairs, arg, field))
+    return totals
+
+
+def main() -> None:
+    for field, (tp, fp, fn) in agreement().items():
+        print(f"{field:17s} F1 {PRF(tp, fp, fn).f1:.3f}  both {tp} only-B {fp} only-A {fn}")
+
+
+if __name__ == "__main__":
+    main()
