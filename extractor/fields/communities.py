@@ -34,7 +34,7 @@ FILE = RuleFile("communities.yaml", Section({
     "list_closer": Regex(), "list_separators": Words(1), "max_item_len": Int(2, 30),
     "buildings": Section({"number": Regex(0), "heads": Words(1), "counted_heads": Words(), "not_before": Words()}),
     "fused_after": Words(), "admin_chars": Words(chars=1), "date_marks": Words(chars=1),
-    "governing_tags": Words(1),
+    "governing_tags": Words(1), "admin_tags": Words(), "admin_long_tags": Words(), "admin_long_min": Int(2),
 }))
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
@@ -72,6 +72,9 @@ class CommunityExtractor:
         self.fused_after = frozenset(lex.fused_after)
         self.admin_chars = frozenset(lex.admin_chars)
         self.governing_tags = frozenset(lex.governing_tags)
+        self.admin_tags = frozenset(lex.admin_tags)
+        self.admin_long_tags = frozenset(lex.admin_long_tags)
+        self.admin_long_min = lex.admin_long_min
         self.date_marks = frozenset(lex.date_marks)
         self.adverb_tags = frozenset(unit_lex.adverb_tags)
         self.place_prefix = re.compile(alternation(lex.place_prefixes))
@@ -225,6 +228,12 @@ class CommunityExtractor:
                      or self._placeish(body[start:e], mod))
         return f
 
+    def _admin_tagged(self, tok: Token) -> bool:
+        """Whether jieba's tag lets a word ending in an administrative suffix
+        be an administrative level (rules/communities.yaml ``admin_tags``)."""
+        return (tok.tag is None or tok.tag in self.admin_tags
+                or (tok.tag in self.admin_long_tags and len(tok.word) >= self.admin_long_min))
+
     def _stopped_short(self, body: str, toks: list[Token], start: int, head_start: int, stopper: str) -> int:
         """Take back a one-character stop that leaves a stem too short to be a
         name (在|同福|社区: no community is called 福社区, so 同 is the name's,
@@ -268,11 +277,8 @@ class CommunityExtractor:
             tok = toks[t]
             if tok.start < start:
                 break
-            # jieba tags some county names as persons (布拖县/nr) or common
-            # nouns (利通区/n: of three characters or more, not 小区 or 园区)
             if tok.word in self.admin or (len(tok.word) > 1 and self.admin_end.search(tok.word)
-                                          and (tok.tag in ("ns", "nr", None)
-                                               or (tok.tag == "n" and len(tok.word) > 2))):
+                                          and self._admin_tagged(tok)):
                 start = tok.end
                 break
             # a place's level glued to the name's first characters (丹江|镇脚|猛村)
