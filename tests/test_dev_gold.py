@@ -15,7 +15,7 @@ import pytest
 
 from conftest import REPO, SEEDS, shared_path
 import extractor
-from extractor.evaluate import evaluate
+from extractor.evaluate import evaluate, normalize
 
 TARGETS = {"dates": 0.95, "units": 0.85, "communities": 0.90, "headcounts": 0.90, "quantities": 0.85,
            "records": 0.70, "record_date": 0.80, "record_unit": 0.70, "published": 1.0, "title": 0.80}
@@ -113,3 +113,34 @@ def test_every_dev_external_article_has_its_gold():
     assert sorted(ids) == sorted(p.stem for p in (DEV_EXTERNAL / "gold").glob("*.json"))
     for p in (DEV_EXTERNAL / "second").glob("*.json"):
         assert (DEV_EXTERNAL / "gold" / p.name).exists(), p.name
+
+
+def _dev_external_gold() -> list[tuple[str, dict, str]]:
+    texts = {}
+    for line in (DEV_EXTERNAL / "input.jsonl").open(encoding="utf-8"):
+        d = json.loads(line)
+        texts[d["id"]] = normalize(d["title"] + d["text"])
+    return [(p.name, json.loads(p.read_text(encoding="utf-8")), texts[p.stem])
+            for folder in ("gold", "second") for p in sorted((DEV_EXTERNAL / folder).glob("*.json"))]
+
+
+DEV_EXTERNAL_GOLD = _dev_external_gold()
+
+
+@pytest.mark.parametrize("name,gold,text", DEV_EXTERNAL_GOLD, ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(DEV_EXTERNAL_GOLD)])
+def test_dev_external_gold_is_consistent(name, gold, text):
+    """Every value written in a gold file stands in its article, and every
+    record argument is one of the file's entries (the labellers' check)."""
+    forms = {f: {normalize(x) for e in gold[f] for x in (e["name"], *e["aliases"])} for f in ("units", "communities")}
+    for f in ("units", "communities"):
+        assert not [x for x in forms[f] if x not in text], (name, f)
+    for f in ("headcounts", "quantities"):
+        assert all(normalize(e["text"]) in text for e in gold[f]), (name, f)
+    dates = {e["value"] for e in gold["dates"]}
+    headcounts = {str(e["value"]) for e in gold["headcounts"]}
+    for r in gold["records"]:
+        assert normalize(r["evidence"]) in text, (name, r["evidence"])
+        assert r["unit"] is None or normalize(r["unit"]) in forms["units"], (name, r["unit"])
+        assert r["community"] is None or normalize(r["community"]) in forms["communities"], (name, r["community"])
+        assert r["date"] is None or r["date"] in dates, (name, r["date"])
+        assert r["headcount"] is None or str(r["headcount"]) in headcounts, (name, r["headcount"])
