@@ -28,7 +28,9 @@ TRAIN = REPO / "corpora" / "train"
 # F1 of the rules, 2026-12-04 (late session): outermost rule spans against the labelled spans, exact
 # boundaries; the activity types of a clause against its labels, micro-averaged over types.
 SENTENCE_FIGURES = {("train", "unit"): 0.842, ("test", "unit"): 0.793}
-CLAUSE_FIGURES = {"train": 0.530, "test": 0.563}
+# The clauses' figures fell on 2026-12-04 (night) from 0.530 / 0.563: these labels type directives (要加大…宣传教育)
+# as work, issue 12's convention and the rules since then do not (corpora/train/PROVENANCE.md).
+CLAUSE_FIGURES = {"train": 0.524, "test": 0.522}
 
 
 @pytest.fixture(scope="module")
