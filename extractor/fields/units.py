@@ -48,6 +48,7 @@ FILE = RuleFile("units.yaml", Section({
     "media_frames": opt(ListOf(Regex(groups=frozenset({"name"}))), []),
     "place_lists": opt(ListOf(Regex()), []),
     "sessions": opt(Section({"bodies": Words(1), "after": Regex()}), None),
+    "part_of_name": opt(Section({"heads": Words(1), "before": Regex()}), None),
 }))
 # The role of a unit named as an article's source or credit (never an actor).
 CREDIT = "credit"
@@ -105,6 +106,9 @@ class UnitExtractor:
         # a congress named by its session names the meeting (十三届全国人大三次会议)
         self.session_of = re.compile(f"(?:{alternation(lex.sessions.bodies)})$") if lex.sessions else None
         self.session_after = lex.sessions.after if lex.sessions else None
+        part = lex.part_of_name
+        self.part_heads = frozenset(part.heads) if part else frozenset()
+        self.part_before = part.before if part else None
         self.inner_phrases = tuple(lex.inner_phrases)
         self.media_end = re.compile(f"(?:{alternation(lex.media_suffixes)})$") if lex.media_suffixes else None
         self.single_right_stop = re.compile(alternation(lex.single_right_stop))
@@ -477,7 +481,7 @@ class UnitExtractor:
         seen: set[tuple[int, int]] = set()
         for c in cands:
             text = body[c.start:c.end]
-            kind = self.kind(text, c)
+            kind = None if self._part_of_name(body, c) else self.kind(text, c)
             if c.quantified:
                 poisoned.add(text)
             if kind is None:
@@ -489,6 +493,12 @@ class UnitExtractor:
         for t in poisoned:
             forms.pop(t, None)
         return forms
+
+    def _part_of_name(self, body: str, c: Candidate) -> bool:
+        """Whether inner candidate ``c`` only names the longer body it stands in
+        (units.yaml ``part_of_name``: 武汉大学 in 武汉大学中南医院)."""
+        return (c.inner and c.head in self.part_heads and self.part_before is not None
+                and self.part_before.match(body, c.end) is not None)
 
     def kind(self, text: str, c: Candidate) -> str | None:
         """``named``, ``abbrev``, ``weak``, ``bare`` — or None when not a unit."""
