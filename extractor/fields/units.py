@@ -49,6 +49,7 @@ FILE = RuleFile("units.yaml", Section({
     "place_lists": opt(ListOf(Regex()), []),
     "sessions": opt(Section({"bodies": Words(1), "after": Regex()}), None),
     "part_of_name": opt(Section({"heads": Words(1), "before": Regex()}), None),
+    "count_tail": opt(Regex(), None),
 }))
 # The role of a unit named as an article's source or credit (never an actor).
 CREDIT = "credit"
@@ -106,6 +107,7 @@ class UnitExtractor:
         # a congress named by its session names the meeting (十三届全国人大三次会议)
         self.session_of = re.compile(f"(?:{alternation(lex.sessions.bodies)})$") if lex.sessions else None
         self.session_after = lex.sessions.after if lex.sessions else None
+        self.count_tail = lex.count_tail
         part = lex.part_of_name
         self.part_heads = frozenset(part.heads) if part else frozenset()
         self.part_before = part.before if part else None
@@ -327,6 +329,8 @@ class UnitExtractor:
         inner = named_ends.get(m.start()) if named_ends else None
         if inner is not None and inner < start < m.start():
             start = inner
+        if self.count_tail is not None and (tail := self.count_tail.match(body, start)) is not None:
+            start = tail.end()  # 300名|武昌方舱医院: the classifier is the count's
         quantified = (floor > run_start and start == floor) or self._counted(body, start)
         c = Candidate(start, e, m.group(), m.start(), stopper, quantified)
         if c.head in self.one_word_generic and start < m.start():
