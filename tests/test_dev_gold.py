@@ -90,7 +90,7 @@ def test_no_field_falls_below_the_recorded_figures(request, gold, field):
 # dev-external (corpora/dev-external/, its PROVENANCE.md): TV-news stories and Hong Kong news with the
 # project's own gold, in the repository, so this runs on every clone. F1 of the rule method, 2026-12-04.
 DEV_EXTERNAL = REPO / "corpora" / "dev-external"
-EXTERNAL_FIGURES = {"dates": 0.943, "units": 0.801, "communities": 0.815, "headcounts": 0.840, "quantities": 0.901,
+EXTERNAL_FIGURES = {"dates": 0.943, "units": 0.817, "communities": 0.815, "headcounts": 0.840, "quantities": 0.901,
                     "records": 0.527, "record_date": 0.725, "record_unit": 0.463, "record_community": 0.500,
                     "record_headcount": 0.750}
 
