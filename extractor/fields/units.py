@@ -329,8 +329,9 @@ class UnitExtractor:
         inner = named_ends.get(m.start()) if named_ends else None
         if inner is not None and inner < start < m.start():
             start = inner
-        if self.count_tail is not None and (tail := self.count_tail.match(body, start)) is not None:
-            start = tail.end()  # 300名|武昌方舱医院: the classifier is the count's
+        tail = self.count_tail.match(body, start, m.start()) if self.count_tail is not None else None
+        if tail is not None:
+            start = tail.end()  # 300名|武昌方舱医院: the classifier is the count's, never the head's (3所)
         quantified = (floor > run_start and start == floor) or self._counted(body, start)
         c = Candidate(start, e, m.group(), m.start(), stopper, quantified)
         if c.head in self.one_word_generic and start < m.start():
